@@ -1,0 +1,188 @@
+package org.pantri.pitem;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.Normalizer;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and writes {@code .pitem} files in the original tool's exact form. Reading treats the
+ * file as untrusted: the one key must be a clean relative path equal to the pitem's own location.
+ */
+public final class PitemCodec {
+  public static final String SUFFIX = ".pitem";
+  /** Larger than any real pitem by far; refuses a hostile multi-GB "pointer". */
+  static final long MAX_BYTES = 1 << 20;
+  private static final Pattern HEX40 = Pattern.compile("[0-9a-fA-F]{40}");
+  private static final Pattern HEX64 = Pattern.compile("[0-9a-fA-F]{64}");
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
+
+  private PitemCodec() {}
+
+  /** The exact bytes the original tool writes for this pitem (ASCII, no trailing newline). */
+  public static byte[] encode(Pitem p) {
+    Map<String, Object> inner = new LinkedHashMap<>(p.extra());
+    inner.put("file_size", p.fileSize());
+    inner.put("modified_time", p.modifiedTime());
+    if (p.sha1() != null) {
+      inner.put("sha1_hash", p.sha1());
+    }
+    inner.put("sha256_hash", p.sha256());
+    return PythonJson.write(Map.of(p.path(), inner)).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Checks that a pitem key is a safe path relative to shelves/: not empty, not absolute, no
+   * backslash, NUL or control character, no empty, "." or ".." segment.
+   */
+  public static void checkRelativePath(String key, String where) throws PitemException {
+    if (key.isEmpty()) {
+      throw new PitemException(where + ": empty object path");
+    }
+    if (key.startsWith("/") || key.matches("^[A-Za-z]:.*")) {
+      throw new PitemException(where + ": absolute object path '" + printable(key) + "' refused");
+    }
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c == '\\' || c < 0x20 || c == 0x7f) {
+        throw new PitemException(where + ": object path '" + printable(key)
+            + "' contains a backslash or control character; refused");
+      }
+    }
+    for (String seg : key.split("/", -1)) {
+      if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
+        throw new PitemException(where + ": object path '" + printable(key)
+            + "' has an empty, '.' or '..' segment; refused");
+      }
+    }
+  }
+
+  /**
+   * Parses pitem bytes. {@code expectedPath} is the path (relative to shelves/) implied by the
+   * pitem's own location, e.g. "mac/a.pkg" for shelves/mac/a.pkg.pitem; the key must name it.
+   * {@code where} names the file in messages.
+   */
+  public static Pitem decode(byte[] bytes, String expectedPath, String where) throws PitemException {
+    if (bytes.length > MAX_BYTES) {
+      throw new PitemException(where + ": " + bytes.length + " bytes is too large for a pitem");
+    }
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(bytes);
+    } catch (JsonProcessingException e) {
+      throw new PitemException(where + ": not valid JSON (" + e.getOriginalMessage() + ")");
+    } catch (IOException e) {
+      throw new PitemException(where + ": unreadable (" + e.getMessage() + ")");
+    }
+    if (root == null || !root.isObject() || root.size() != 1) {
+      throw new PitemException(where + ": expected one JSON object with exactly one key");
+    }
+    Map.Entry<String, JsonNode> e = root.fields().next();
+    String key = e.getKey();
+    checkRelativePath(key, where);
+    if (expectedPath != null && !nfc(key).equals(nfc(expectedPath))) {
+      throw new PitemException(where + ": names '" + printable(key)
+          + "' but its location says '" + expectedPath + "'; refused");
+    }
+    JsonNode v = e.getValue();
+    if (!v.isObject()) {
+      throw new PitemException(where + ": value of '" + key + "' is not an object");
+    }
+    long size = requireLong(v, "file_size", where);
+    if (size < 0) {
+      throw new PitemException(where + ": negative file_size");
+    }
+    long mtime = v.has("modified_time") ? requireLong(v, "modified_time", where) : 0;
+    String sha1 = optionalHex(v, "sha1_hash", HEX40, where);
+    String sha256 = optionalHex(v, "sha256_hash", HEX64, where);
+    if (sha256 == null) {
+      throw new PitemException(where + ": missing sha256_hash");
+    }
+    Map<String, Object> extra = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      switch (f.getKey()) {
+        case "file_size", "modified_time", "sha1_hash", "sha256_hash" -> {}
+        default -> extra.put(f.getKey(), MAPPER.convertValue(f.getValue(), Object.class));
+      }
+    }
+    return new Pitem(key, size, mtime, sha1, sha256, extra);
+  }
+
+  /** Reads a pitem file; {@code expectedPath} as for {@link #decode}. */
+  public static Pitem read(Path file, String expectedPath) throws PitemException, IOException {
+    long len = Files.size(file);
+    if (len > MAX_BYTES) {
+      throw new PitemException(file + ": " + len + " bytes is too large for a pitem");
+    }
+    return decode(Files.readAllBytes(file), expectedPath, file.toString());
+  }
+
+  /** Writes the pitem atomically (temp file + rename) so a crash never leaves half a pointer. */
+  public static void write(Path file, Pitem p) throws IOException {
+    byte[] bytes = encode(p);
+    if (Files.exists(file) && java.util.Arrays.equals(Files.readAllBytes(file), bytes)) {
+      return;
+    }
+    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp" + ProcessHandle.current().pid());
+    Files.write(tmp, bytes);
+    try {
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static long requireLong(JsonNode v, String field, String where) throws PitemException {
+    JsonNode n = v.get(field);
+    if (n == null || !n.isIntegralNumber() || !n.canConvertToLong()) {
+      // The original wrote int(); a float here (e.g. 1500000000.5) means a foreign writer.
+      if (n != null && n.isFloatingPointNumber() && Double.isFinite(n.doubleValue())
+          && Math.abs(n.doubleValue()) < 9e15) {
+        return (long) n.doubleValue();
+      }
+      throw new PitemException(where + ": " + field + " missing or not an integer");
+    }
+    return n.longValue();
+  }
+
+  private static String optionalHex(JsonNode v, String field, Pattern p, String where)
+      throws PitemException {
+    JsonNode n = v.get(field);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isTextual() || !p.matcher(n.textValue()).matches()) {
+      throw new PitemException(where + ": " + field + " is not a hex digest");
+    }
+    return n.textValue().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static String nfc(String s) {
+    return Normalizer.normalize(s, Normalizer.Form.NFC);
+  }
+
+  static String printable(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      sb.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+    }
+    return sb.length() > 200 ? sb.substring(0, 200) + "..." : sb.toString();
+  }
+}

@@ -1,0 +1,8 @@
+package org.pantri.store;
+
+/** The object named by a key does not exist in the store. */
+public class ObjectNotFoundException extends StoreException {
+  public ObjectNotFoundException(String key, String where) {
+    super("object '" + key + "' not found in " + where);
+  }
+}

@@ -1,0 +1,61 @@
+package org.pantri.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A flat namespace of immutable-ish objects: the one interface every backend (fs, Swift, S3)
+ * implements. Stores only move bytes and classify errors; retries, parallelism, verification and
+ * atomic writes belong to {@code org.pantri.transfer}. Implementations must be safe for
+ * concurrent use by many threads.
+ *
+ * <p>Keys are '/'-separated, never start with '/', never contain "." or ".." segments. Errors are
+ * reported as {@link StoreException} subclasses so the engine can decide what to retry.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+  /** A short human description for messages, e.g. "swift container pkgs at http://...". */
+  String describe();
+
+  /**
+   * Prepares the store for use: authenticates, creates the container/bucket/directory when
+   * missing (carrying on when it exists but may not be created). Called once before transfers.
+   *
+   * @throws AuthException credentials missing or rejected
+   * @throws StoreException anything else (unreachable, not allowed, ...)
+   */
+  void open() throws IOException;
+
+  /** Metadata of one object, or empty when it does not exist. */
+  Optional<ObjectInfo> stat(String key) throws IOException;
+
+  /**
+   * All objects whose key starts with {@code prefix}, in one pass (implementations page
+   * internally). Used instead of one {@link #stat} per object when many keys are checked.
+   */
+  List<ObjectInfo> list(String prefix) throws IOException;
+
+  /**
+   * Stores the whole file under {@code key}, replacing any object there. On return the object is
+   * durably stored with exactly the file's bytes (implementations use the backend's integrity
+   * check, e.g. Swift's ETag, where there is one).
+   */
+  void put(String key, Path source, PutMeta meta) throws IOException;
+
+  /**
+   * Opens the object's bytes starting at {@code offset} (0 for the whole object; a positive
+   * offset is a ranged read used to resume a download).
+   *
+   * @throws ObjectNotFoundException when the key does not exist
+   */
+  InputStream open(String key, long offset) throws IOException;
+
+  /** Deletes the object; deleting a missing object is not an error. */
+  void delete(String key) throws IOException;
+
+  @Override
+  default void close() throws IOException {}
+}
