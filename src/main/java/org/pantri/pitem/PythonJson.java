@@ -12,10 +12,10 @@ import java.util.Map;
  * does: two-space indent, "," line ends, {@code ": "} after keys, keys sorted by code point,
  * everything outside printable ASCII escaped as lowercase {@code \}uXXXX, no trailing newline.
  */
-final class PythonJson {
+public final class PythonJson {
   private PythonJson() {}
 
-  static String write(Object value) {
+  public static String write(Object value) {
     StringBuilder sb = new StringBuilder(256);
     write(sb, value, 0);
     return sb.toString();

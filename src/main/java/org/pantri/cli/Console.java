@@ -1,0 +1,46 @@
+package org.pantri.cli;
+
+import java.io.PrintStream;
+import org.pantri.core.Context;
+import org.pantri.store.CredentialPrompt;
+
+/** Where commands write: status lines on stderr, requested output on stdout, prompts on the TTY. */
+final class Console implements Context.Reporter, CredentialPrompt {
+  private final PrintStream err;
+  private final boolean quiet;
+  private final Progress progress;
+
+  Console(PrintStream err, boolean quiet, Progress progress) {
+    this.err = err;
+    this.quiet = quiet;
+    this.progress = progress;
+  }
+
+  @Override
+  public void info(String line) {
+    if (!quiet) {
+      progress.println(err, line);
+    }
+  }
+
+  @Override
+  public void warn(String line) {
+    progress.println(err, "warning: " + line);
+  }
+
+  @Override
+  public String ask(String question, String defaultAnswer) {
+    java.io.Console c = System.console();
+    if (c == null) {
+      return null;
+    }
+    String a = c.readLine("%s [%s]: ", question, defaultAnswer == null ? "" : defaultAnswer);
+    return a == null || a.isBlank() ? defaultAnswer : a.trim();
+  }
+
+  @Override
+  public char[] askSecret(String question) {
+    java.io.Console c = System.console();
+    return c == null ? null : c.readPassword("%s: ", question);
+  }
+}

@@ -1,0 +1,92 @@
+package org.pantri.cli;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.pantri.core.ExitCodes;
+import org.pantri.transfer.Cancellation;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** The {@code pantri} command. */
+@Command(name = "pantri", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    sortOptions = false, usageHelpAutoWidth = true,
+    description = "Keeps a package repository's binaries in an object store; git holds .pitem pointers.",
+    subcommands = {StoreCommand.class, RetrieveCommand.class},
+    footer = {"", "Exit codes: 0 ok, 1 some transfers failed, 2 usage, 3 repository/config, 4 auth,"
+        + " 5 store unavailable, 6 input refused, 7 destination locked, 130 interrupted."})
+public final class Main implements Runnable {
+  @Mixin GlobalOptions global;
+
+  /** Set on SIGINT / SIGTERM; operations stop at a safe point. */
+  static final Cancellation CANCEL = new Cancellation();
+  private static final CountDownLatch FINISHED = new CountDownLatch(1);
+  private static volatile boolean exiting;
+  private static volatile boolean signalled;
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.err);
+  }
+
+  public static void main(String[] args) {
+    Runtime.getRuntime().addShutdownHook(new Thread(Main::onShutdown, "pantri-shutdown"));
+    int code = commandLine().execute(args);
+    exiting = true;
+    FINISHED.countDown();
+    if (signalled) {
+      parkForever();
+    }
+    System.exit(code);
+  }
+
+  /**
+   * On Ctrl-C / SIGTERM: stop starting work, let running transfers reach a safe point (temp files
+   * are never at final paths; finished uploads get their pitems), then exit 130.
+   */
+  private static void onShutdown() {
+    if (exiting) {
+      return;
+    }
+    signalled = true;
+    CANCEL.cancel();
+    System.err.println("pantri: interrupted; finishing in-flight work (Ctrl-C again... is ignored, kill -9 is safe)");
+    try {
+      FINISHED.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException ignored) {
+      // exit anyway
+    }
+    System.err.flush();
+    Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
+  }
+
+  private static void parkForever() {
+    while (true) {
+      try {
+        Thread.sleep(Long.MAX_VALUE);
+      } catch (InterruptedException ignored) {
+        // the shutdown hook halts the VM
+      }
+    }
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setParameterExceptionHandler((ex, args) -> {
+      CommandLine c = ex.getCommandLine();
+      c.getErr().println("pantri: " + ex.getMessage());
+      c.getErr().println("Run '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
+      return ExitCodes.USAGE;
+    });
+    return cl;
+  }
+
+  /** Version from the jar manifest (set by Maven). */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"pantri " + (v == null ? "dev" : v)};
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package org.pantri.cli;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.pantri.transfer.ProgressListener;
+
+/**
+ * Transfer progress: on a terminal a live status line redrawn in place; otherwise (logs, CI) a
+ * plain line every few seconds. Silent with --quiet.
+ */
+final class Progress implements ProgressListener {
+  private final PrintStream err;
+  private final boolean tty;
+  private final boolean quiet;
+  private final long intervalNanos;
+  private final AtomicLong bytes = new AtomicLong();
+  private final AtomicInteger done = new AtomicInteger();
+  private final AtomicInteger failed = new AtomicInteger();
+  private volatile String phase = "";
+  private volatile int total;
+  private volatile long totalBytes;
+  private volatile String current = "";
+  private volatile long started;
+  private volatile long lastDraw;
+  private volatile boolean lineOpen;
+
+  Progress(PrintStream err, boolean tty, boolean quiet) {
+    this.err = err;
+    this.tty = tty;
+    this.quiet = quiet;
+    this.intervalNanos = tty ? 200_000_000L : 5_000_000_000L;
+  }
+
+  @Override
+  public void begin(String phase, int objects, long bytes) {
+    this.phase = phase;
+    this.total = objects;
+    this.totalBytes = bytes;
+    this.bytes.set(0);
+    this.done.set(0);
+    this.failed.set(0);
+    this.started = System.nanoTime();
+    this.lastDraw = started;
+  }
+
+  @Override
+  public void bytes(long n) {
+    bytes.addAndGet(n);
+    maybeDraw();
+  }
+
+  @Override
+  public void done(String name, long size) {
+    done.incrementAndGet();
+    current = name;
+    maybeDraw();
+  }
+
+  @Override
+  public void failed(String name, String message) {
+    failed.incrementAndGet();
+    println(err, "error: " + message);
+  }
+
+  @Override
+  public void retrying(String name, int attempt, String message) {
+    if (!quiet) {
+      println(err, "retry " + attempt + ": " + message);
+    }
+  }
+
+  @Override
+  public synchronized void end() {
+    if (total > 0 && !quiet) {
+      clearLine();
+      double secs = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
+      err.printf(Locale.ROOT, "%s: %d/%d objects, %s in %.1f s (%s/s)%s%n", phase, done.get(), total,
+          human(bytes.get()), secs, human((long) (bytes.get() / secs)),
+          failed.get() > 0 ? ", " + failed.get() + " failed" : "");
+    }
+    total = 0;
+  }
+
+  private void maybeDraw() {
+    long now = System.nanoTime();
+    if (quiet || total == 0 || now - lastDraw < intervalNanos) {
+      return;
+    }
+    synchronized (this) {
+      if (now - lastDraw < intervalNanos) {
+        return;
+      }
+      lastDraw = now;
+      double secs = Math.max(1e-3, (now - started) / 1e9);
+      long b = bytes.get();
+      double rate = b / secs;
+      String eta = rate > 0 && totalBytes > b ? String.format(Locale.ROOT, " ETA %ds", (long) ((totalBytes - b) / rate)) : "";
+      String line = String.format(Locale.ROOT, "%s: %d/%d objects, %s/%s, %s/s%s %s", phase, done.get(), total,
+          human(b), human(totalBytes), human((long) rate), eta, current);
+      if (tty) {
+        int width = 100;
+        err.print("\r" + (line.length() > width ? line.substring(0, width) : line) + "\033[K");
+        err.flush();
+        lineOpen = true;
+      } else {
+        err.println(line);
+      }
+    }
+  }
+
+  /** Prints a whole line without garbling a live status line. */
+  synchronized void println(PrintStream out, String line) {
+    clearLine();
+    out.println(line);
+  }
+
+  private void clearLine() {
+    if (lineOpen) {
+      err.print("\r\033[K");
+      lineOpen = false;
+    }
+  }
+
+  static String human(long b) {
+    if (b < 1024) {
+      return b + " B";
+    }
+    String[] u = {"KiB", "MiB", "GiB", "TiB"};
+    double v = b;
+    int i = -1;
+    while (v >= 1024 && i < u.length - 1) {
+      v /= 1024;
+      i++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, u[i]);
+  }
+}

@@ -1,0 +1,145 @@
+package org.pantri.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pantri.core.Context;
+import org.pantri.core.ExitCodes;
+import org.pantri.core.PantriException;
+import org.pantri.core.Result;
+import org.pantri.repo.Repository;
+import org.pantri.transfer.Failure;
+
+/** Shared plumbing of the commands: set-up, error mapping, summary and --json output. */
+final class Run {
+  private Run() {}
+
+  interface Operation {
+    Result run(Repository repo, Context ctx) throws PantriException;
+  }
+
+  static int execute(GlobalOptions g, boolean json, String verb, Operation op) {
+    configureLogging(g.verbose);
+    PrintStream err = System.err;
+    boolean tty = System.console() != null && System.getenv("TERM") != null && !"dumb".equals(System.getenv("TERM"));
+    Progress progress = new Progress(err, tty, g.quiet);
+    Console console = new Console(err, g.quiet, progress);
+    Map<String, String> env = System.getenv();
+    Context ctx = new Context(g.asConfig(), g.passwordFile, g.passwordFile ? Context.noPrompt() : console, env,
+        Context.defaultDataDir(env), progress, Main.CANCEL, console);
+    long t0 = System.nanoTime();
+    try {
+      Repository repo = Repository.find(Path.of("").toAbsolutePath(), g.repo, Path.of(System.getProperty("user.home")));
+      repo.config().warnings().forEach(console::warn);
+      Result r = op.run(repo, ctx);
+      if (Main.CANCEL.isCancelled()) {
+        r.interrupted = true;
+      }
+      summary(err, g.quiet, verb, r, (System.nanoTime() - t0) / 1e9);
+      if (json) {
+        printJson(verb, r);
+      }
+      return r.exitCode();
+    } catch (PantriException e) {
+      err.println("pantri: error: " + e.getMessage());
+      if (g.verbose && e.getCause() != null) {
+        e.getCause().printStackTrace(err);
+      }
+      if (json) {
+        printJsonError(verb, e);
+      }
+      return Main.CANCEL.isCancelled() ? ExitCodes.INTERRUPTED : e.exitCode();
+    } catch (IOException e) {
+      err.println("pantri: error: " + e.getMessage());
+      if (json) {
+        printJsonError(verb, new PantriException(ExitCodes.REPO, e.getMessage()));
+      }
+      return ExitCodes.REPO;
+    }
+  }
+
+  static void configureLogging(boolean verbose) {
+    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "warn");
+    System.setProperty("org.slf4j.simpleLogger.showThreadName", verbose ? "true" : "false");
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", verbose ? "true" : "false");
+    System.setProperty("org.slf4j.simpleLogger.log.software.amazon", verbose ? "info" : "warn");
+  }
+
+  private static void summary(PrintStream err, boolean quiet, String verb, Result r, double secs) {
+    for (Failure f : r.failed) {
+      err.println("failed: " + f.message());
+    }
+    if (quiet && r.failed.isEmpty() && r.refused.isEmpty()) {
+      return;
+    }
+    StringBuilder sb = new StringBuilder(r.dryRun ? "dry run, would have: " : "");
+    if (verb.equals("store")) {
+      sb.append(r.dryRun ? "stored " : "stored ").append(r.stored.size())
+          .append(", unchanged ").append(r.skipped.size());
+    } else {
+      sb.append("retrieved ").append(r.retrieved.size()).append(", copied ").append(r.copied.size())
+          .append(", removed ").append(r.removed.size());
+    }
+    sb.append(", failed ").append(r.failed.size()).append(", refused ").append(r.refused.size());
+    if (!r.dryRun) {
+      sb.append(String.format(java.util.Locale.ROOT, " (%s in %.1f s)", Progress.human(r.bytes), secs));
+    }
+    if (r.interrupted) {
+      sb.append(" — interrupted; run the same command again to finish");
+    } else if (!r.failed.isEmpty()) {
+      sb.append(" — rerun to retry the failed ones");
+    }
+    err.println(sb);
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private static void printJson(String verb, Result r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("command", verb);
+    m.put("dry_run", r.dryRun);
+    m.put("exit_code", r.exitCode());
+    if (verb.equals("store")) {
+      m.put("stored", sorted(r.stored));
+    } else {
+      m.put("retrieved", sorted(r.retrieved));
+      m.put("copied", sorted(r.copied));
+      m.put("removed", sorted(r.removed));
+      m.put("up_to_date_shelves", sorted(r.upToDateShelves));
+    }
+    m.put("skipped", sorted(r.skipped));
+    m.put("refused", sorted(r.refused));
+    m.put("failed", r.failed.stream().map(f -> Map.of("path", f.name(), "error", f.message(), "kind", f.kind())).toList());
+    m.put("bytes", r.bytes);
+    m.put("interrupted", r.interrupted);
+    try {
+      System.out.println(JSON.writeValueAsString(m));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void printJsonError(String verb, PantriException e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("command", verb);
+    m.put("exit_code", e.exitCode());
+    m.put("error", e.getMessage());
+    try {
+      System.out.println(JSON.writeValueAsString(m));
+    } catch (IOException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+
+  private static List<String> sorted(List<String> l) {
+    synchronized (l) {
+      return l.stream().sorted().toList();
+    }
+  }
+}

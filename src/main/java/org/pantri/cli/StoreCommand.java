@@ -1,0 +1,41 @@
+package org.pantri.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.pantri.core.Result;
+import org.pantri.core.StoreOperation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "store", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+    description = {"Upload binaries under shelves/ to the object store and write their .pitem pointers.",
+        "Text files are left to git. A pitem is written only after its object is stored."})
+final class StoreCommand implements Callable<Integer> {
+  @ParentCommand Main parent;
+
+  @Parameters(paramLabel = "PATH", arity = "0..*",
+      description = "Files or directories inside shelves/ (default: all of shelves/).")
+  List<Path> paths = new ArrayList<>();
+
+  @Option(names = {"-n", "--dry-run", "--dry_run"},
+      description = "Change nothing; print on stdout the repo-relative path of each file that would be stored.")
+  boolean dryRun;
+
+  @Option(names = "--json", description = "Print a JSON summary on stdout.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    return Run.execute(parent.global, json, "store", (repo, ctx) -> {
+      Result r = new StoreOperation(repo, ctx).run(paths, dryRun);
+      if (dryRun && !json) {
+        r.stored.stream().sorted().forEach(System.out::println);
+      }
+      return r;
+    });
+  }
+}

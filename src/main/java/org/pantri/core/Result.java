@@ -1,0 +1,40 @@
+package org.pantri.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.pantri.transfer.Failure;
+
+/**
+ * What an operation did, for the summary, {@code --json} and the exit code. Paths are
+ * repo-relative for store and absolute for retrieve. Thread-safe adds.
+ */
+public final class Result {
+  public final List<String> stored = syncList();
+  public final List<String> retrieved = syncList();
+  public final List<String> copied = syncList();
+  public final List<String> removed = syncList();
+  public final List<String> skipped = syncList();
+  public final List<String> refused = syncList();
+  public final List<Failure> failed = java.util.Collections.synchronizedList(new ArrayList<>());
+  public final List<String> upToDateShelves = syncList();
+  public volatile boolean interrupted;
+  public volatile boolean dryRun;
+  public volatile long bytes;
+
+  private static List<String> syncList() {
+    return java.util.Collections.synchronizedList(new ArrayList<>());
+  }
+
+  public int exitCode() {
+    if (interrupted) {
+      return ExitCodes.INTERRUPTED;
+    }
+    if (failed.stream().anyMatch(f -> f.kind().equals("auth"))) {
+      return ExitCodes.AUTH;
+    }
+    if (!failed.isEmpty()) {
+      return ExitCodes.PARTIAL;
+    }
+    return refused.isEmpty() ? ExitCodes.OK : ExitCodes.REFUSED;
+  }
+}

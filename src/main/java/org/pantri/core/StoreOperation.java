@@ -1,0 +1,317 @@
+package org.pantri.core;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.pantri.pitem.Pitem;
+import org.pantri.pitem.PitemCodec;
+import org.pantri.pitem.PitemException;
+import org.pantri.plan.StorePlanner;
+import org.pantri.repo.Options;
+import org.pantri.repo.RepoException;
+import org.pantri.repo.Repository;
+import org.pantri.scan.Digests;
+import org.pantri.scan.Hasher;
+import org.pantri.scan.ShelfWalker;
+import org.pantri.scan.StoreFilter;
+import org.pantri.store.ObjectInfo;
+import org.pantri.store.ObjectStore;
+import org.pantri.store.PutMeta;
+import org.pantri.transfer.RetryPolicy;
+import org.pantri.transfer.TransferEngine;
+
+/** {@code pantri store}: upload binaries under shelves/ and write their pitems (SPEC §4). */
+public final class StoreOperation {
+  /** Above this many objects to check, one listing beats a request per object. */
+  static final int LIST_THRESHOLD = 16;
+
+  private final Repository repo;
+  private final Context ctx;
+
+  public StoreOperation(Repository repo, Context ctx) {
+    this.repo = repo;
+    this.ctx = ctx;
+  }
+
+  /** Stores the files under {@code paths} (all of shelves/ when empty). */
+  public Result run(List<Path> paths, boolean dryRun) throws PantriException {
+    Result result = new Result();
+    result.dryRun = dryRun;
+    List<Path> starts = validate(paths);
+    ShelfWalker.Result walked;
+    try {
+      walked = new ShelfWalker(repo.shelves()).walk(starts);
+    } catch (IOException e) {
+      throw new PantriException(ExitCodes.REPO, "cannot walk shelves: " + e.getMessage(), e);
+    }
+    walked.refused().forEach(r -> {
+      result.refused.add(r);
+      ctx.reporter().warn("refused " + r);
+    });
+
+    // Options may differ per shelf, and with them the store: group files by their options.
+    Map<String, Options> optionsByShelf = new HashMap<>();
+    Map<Options, List<ShelfWalker.Found>> groups = new LinkedHashMap<>();
+    for (ShelfWalker.Found f : walked.files().values()) {
+      String shelf = Repository.shelfOf(f.shelvesPath());
+      if (!f.shelvesPath().contains("/")) {
+        // A file directly in shelves/ belongs to no shelf, and retrieve would never sync it.
+        result.refused.add(f.shelvesPath() + ": files must live inside a shelf directory");
+        continue;
+      }
+      Options o = optionsByShelf.get(shelf);
+      if (o == null) {
+        o = options(shelf);
+        optionsByShelf.put(shelf, o);
+      }
+      groups.computeIfAbsent(o, k -> new ArrayList<>()).add(f);
+    }
+    try (Stores.Cache stores = new Stores.Cache(ctx, repo.root())) {
+      for (Map.Entry<Options, List<ShelfWalker.Found>> g : groups.entrySet()) {
+        storeGroup(g.getKey(), g.getValue(), dryRun, stores, result);
+        if (ctx.cancel().isCancelled()) {
+          result.interrupted = true;
+          break;
+        }
+      }
+    }
+    return result;
+  }
+
+  private Options options(String shelf) throws PantriException {
+    try {
+      return repo.config().resolve(shelf, ctx.cliOptions(), repo.root(), ctx.dataDir());
+    } catch (RepoException e) {
+      throw new PantriException(ExitCodes.REPO, e.getMessage(), e);
+    }
+  }
+
+  /** Every path must exist inside shelves/; checked before anything is uploaded. */
+  private List<Path> validate(List<Path> paths) throws PantriException {
+    if (!Files.isDirectory(repo.shelves())) {
+      throw new PantriException(ExitCodes.REPO, repo.root() + " has no shelves/ directory;"
+          + " create shelves/<shelf>/ and put packages there (or run pantri init)");
+    }
+    if (paths.isEmpty()) {
+      return List.of(repo.shelves());
+    }
+    List<Path> out = new ArrayList<>();
+    for (Path p : paths) {
+      try {
+        repo.shelvesPath(p);
+      } catch (RepoException e) {
+        throw new PantriException(ExitCodes.USAGE, e.getMessage() + "; nothing was stored");
+      }
+      if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        throw new PantriException(ExitCodes.USAGE, p + ": no such file or directory; nothing was stored");
+      }
+      out.add(p.toAbsolutePath().normalize());
+    }
+    return out;
+  }
+
+  private void storeGroup(Options o, List<ShelfWalker.Found> found, boolean dryRun, Stores.Cache stores,
+      Result result) throws PantriException {
+    StoreFilter filter = new StoreFilter(o.ignorePatterns(), o.binaryOverrides());
+    List<StorePlanner.Item> items = hashAll(found, filter, o, result);
+    if (items.isEmpty()) {
+      return;
+    }
+    ObjectStore store = stores.get(o);
+    StorePlanner.Plan plan = StorePlanner.plan(items, o.layout(), storeFacts(store, items, o));
+    if (dryRun) {
+      for (StorePlanner.Item it : plan.alreadyStored()) {
+        if (!it.pitem().equals(it.previous())) {
+          result.stored.add(repoPath(it));
+        }
+      }
+      plan.uploads().forEach(u -> u.items().forEach(it -> result.stored.add(repoPath(it))));
+      return;
+    }
+    TreeSet<String> binaries = new TreeSet<>();
+    items.forEach(it -> binaries.add(it.path()));
+    try {
+      int added = repo.ignoreExactly(binaries);
+      if (added > 0) {
+        ctx.reporter().info("added " + added + " path(s) to .gitignore");
+      }
+    } catch (IOException e) {
+      throw new PantriException(ExitCodes.REPO, "cannot update .gitignore: " + e.getMessage(), e);
+    }
+    for (StorePlanner.Item it : plan.alreadyStored()) {
+      writePitem(it, result, false);
+    }
+    List<TransferEngine.UploadJob> jobs = new ArrayList<>();
+    Map<TransferEngine.UploadJob, StorePlanner.Upload> byJob = new HashMap<>();
+    for (StorePlanner.Upload u : plan.uploads()) {
+      Pitem p = u.pitem();
+      TransferEngine.UploadJob j = new TransferEngine.UploadJob(u.key(), u.source(),
+          new PutMeta(p.fileSize(), p.modifiedTime(), p.sha256()), u.items().get(0).path());
+      jobs.add(j);
+      byJob.put(j, u);
+    }
+    try (TransferEngine engine = new TransferEngine(store, o.jobs(), RetryPolicy.of(o.retries()),
+        ctx.progress(), ctx.cancel())) {
+      result.failed.addAll(engine.upload(jobs, j -> {
+        for (StorePlanner.Item it : byJob.get(j).items()) {
+          writePitem(it, result, true);
+        }
+        result.bytes += j.meta().size();
+      }));
+    }
+    if (ctx.cancel().isCancelled()) {
+      result.interrupted = true;
+    }
+  }
+
+  private String repoPath(StorePlanner.Item it) {
+    return Repository.SHELVES + "/" + it.path();
+  }
+
+  private void writePitem(StorePlanner.Item it, Result result, boolean uploaded) {
+    try {
+      PitemCodec.write(it.file().resolveSibling(it.file().getFileName() + PitemCodec.SUFFIX), it.pitem());
+      if (uploaded || !it.pitem().equals(it.previous())) {
+        result.stored.add(repoPath(it));
+      } else {
+        result.skipped.add(repoPath(it));
+      }
+    } catch (IOException e) {
+      result.failed.add(new org.pantri.transfer.Failure(it.path(),
+          it.path() + ": stored, but its pitem could not be written: " + e.getMessage(), "local"));
+    }
+  }
+
+  /** Filters and hashes files on a few threads; hashes are reused from current pitems. */
+  private List<StorePlanner.Item> hashAll(List<ShelfWalker.Found> found, StoreFilter filter, Options o,
+      Result result) throws PantriException {
+    int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "pantri-hash");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<StorePlanner.Item>> futures = new ArrayList<>();
+      for (ShelfWalker.Found f : found) {
+        futures.add(pool.submit(() -> classifyAndHash(f, filter, o, result)));
+      }
+      List<StorePlanner.Item> items = new ArrayList<>();
+      for (Future<StorePlanner.Item> fu : futures) {
+        try {
+          StorePlanner.Item it = fu.get();
+          if (it != null) {
+            items.add(it);
+          }
+        } catch (java.util.concurrent.ExecutionException e) {
+          Throwable c = e.getCause();
+          result.failed.add(new org.pantri.transfer.Failure("?", String.valueOf(c.getMessage()), "local"));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new PantriException(ExitCodes.INTERRUPTED, "interrupted");
+        }
+      }
+      return items;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private StorePlanner.Item classifyAndHash(ShelfWalker.Found f, StoreFilter filter, Options o, Result result) {
+    String name = f.file().getFileName().toString();
+    try {
+      if (ctx.cancel().isCancelled()) {
+        return null;
+      }
+      if (filter.skipReason(f.file(), name) != null) {
+        return null;
+      }
+      Path pitemFile = f.file().resolveSibling(name + PitemCodec.SUFFIX);
+      Pitem previous = null;
+      if (Files.exists(pitemFile)) {
+        try {
+          previous = PitemCodec.read(pitemFile, f.shelvesPath());
+        } catch (PitemException e) {
+          ctx.reporter().warn(e.getMessage() + "; it will be rewritten");
+        }
+      }
+      Pitem p;
+      if (StorePlanner.canReuseHashes(f.size(), f.mtimeSeconds(), previous, o.checksum())) {
+        p = previous;
+      } else {
+        Digests d = Hasher.hash(f.file());
+        // The mtime and size are those seen before hashing: an edit during hashing shows up as
+        // a mismatch after upload and fails that file instead of storing a wrong pointer.
+        p = new Pitem(f.shelvesPath(), d.size(), f.mtimeSeconds(), d.sha1(), d.sha256(),
+            previous == null ? Map.of() : previous.extra());
+        if (d.size() != f.size()) {
+          throw new IOException("changed while being hashed; run store again");
+        }
+      }
+      return new StorePlanner.Item(f.file(), p, previous);
+    } catch (IOException e) {
+      result.failed.add(new org.pantri.transfer.Failure(f.shelvesPath(),
+          f.shelvesPath() + ": " + e.getMessage(), "local"));
+      return null;
+    }
+  }
+
+  /** What the store holds for each key: one listing for many keys, a stat each for a few. */
+  private java.util.function.Function<String, Optional<ObjectInfo>> storeFacts(ObjectStore store,
+      List<StorePlanner.Item> items, Options o) throws PantriException {
+    try {
+      if (items.size() > LIST_THRESHOLD) {
+        String prefix = o.layout() == org.pantri.repo.Layout.CONTENT
+            ? "sha256/" : commonShelfPrefix(items);
+        Map<String, ObjectInfo> listed = new HashMap<>();
+        for (ObjectInfo i : store.list(prefix)) {
+          listed.put(i.key(), i);
+        }
+        // Listings carry no user metadata; in the path layout a same-size object needs its mtime.
+        return key -> {
+          ObjectInfo i = listed.get(key);
+          if (i != null && i.mtimeSeconds() < 0 && o.layout() == org.pantri.repo.Layout.PATH) {
+            try {
+              return store.stat(key);
+            } catch (IOException e) {
+              return Optional.empty();
+            }
+          }
+          return Optional.ofNullable(i);
+        };
+      }
+      Map<String, Optional<ObjectInfo>> stats = new HashMap<>();
+      for (StorePlanner.Item it : items) {
+        String key = o.layout().key(it.path(), it.pitem().sha256());
+        if (!stats.containsKey(key)) {
+          stats.put(key, store.stat(key));
+        }
+      }
+      return stats::get;
+    } catch (org.pantri.store.AuthException e) {
+      throw new PantriException(ExitCodes.AUTH, e.getMessage(), e);
+    } catch (IOException e) {
+      throw new PantriException(ExitCodes.STORE, store.describe() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String commonShelfPrefix(List<StorePlanner.Item> items) {
+    String first = Repository.shelfOf(items.get(0).path());
+    for (StorePlanner.Item it : items) {
+      if (!Repository.shelfOf(it.path()).equals(first)) {
+        return "";
+      }
+    }
+    return first + "/";
+  }
+}

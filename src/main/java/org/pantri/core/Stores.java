@@ -1,0 +1,70 @@
+package org.pantri.core;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.pantri.repo.Options;
+import org.pantri.store.AuthException;
+import org.pantri.store.ObjectStore;
+import org.pantri.store.ObjectStores;
+import org.pantri.store.StoreSettings;
+
+/** Builds and opens the store an {@link Options} names, mapping failures to exit codes. */
+final class Stores {
+  private Stores() {}
+
+  static StoreSettings settings(Options o, Context ctx, Path repoRoot) {
+    return new StoreSettings(o.storageUrl(), o.authUrl(), o.container(), o.segmentSize(), repoRoot,
+        ctx.usePasswordFile(), ctx.prompt(), ctx.env(), o.raw());
+  }
+
+  static ObjectStore open(Options o, Context ctx, Path repoRoot) throws PantriException {
+    ObjectStore s;
+    try {
+      s = ObjectStores.create(o.objectStore(), settings(o, ctx, repoRoot));
+    } catch (IOException e) {
+      throw new PantriException(ExitCodes.REPO, e.getMessage(), e);
+    }
+    try {
+      s.open();
+    } catch (AuthException e) {
+      throw new PantriException(ExitCodes.AUTH, e.getMessage(), e);
+    } catch (IOException e) {
+      throw new PantriException(ExitCodes.STORE, s.describe() + ": " + e.getMessage(), e);
+    }
+    return s;
+  }
+
+  /** One open store per distinct store identity, closed together. */
+  static final class Cache implements AutoCloseable {
+    private final Map<String, ObjectStore> open = new LinkedHashMap<>();
+    private final Context ctx;
+    private final Path root;
+
+    Cache(Context ctx, Path root) {
+      this.ctx = ctx;
+      this.root = root;
+    }
+
+    ObjectStore get(Options o) throws PantriException {
+      ObjectStore s = open.get(o.storeIdentity());
+      if (s == null) {
+        s = open(o, ctx, root);
+        open.put(o.storeIdentity(), s);
+      }
+      return s;
+    }
+
+    @Override
+    public void close() {
+      for (ObjectStore s : open.values()) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // closing a client: nothing left to protect
+        }
+      }
+    }
+  }
+}

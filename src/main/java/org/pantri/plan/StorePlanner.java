@@ -1,0 +1,76 @@
+package org.pantri.plan;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.pantri.pitem.Pitem;
+import org.pantri.repo.Layout;
+import org.pantri.store.ObjectInfo;
+
+/** Decides what {@code store} uploads. Pure: every fact comes in as an argument. */
+public final class StorePlanner {
+  private StorePlanner() {}
+
+  /** A file to be stored, its new pitem, and the pitem that was there before (or null). */
+  public record Item(Path file, Pitem pitem, Pitem previous) {
+    public String path() {
+      return pitem.path();
+    }
+  }
+
+  /** One object to upload and every item whose pitem waits for it. */
+  public record Upload(String key, Path source, Pitem pitem, List<Item> items) {}
+
+  /** Uploads to run, and items whose object the store already holds (their pitems can be written now). */
+  public record Plan(List<Upload> uploads, List<Item> alreadyStored) {
+    public long uploadBytes() {
+      return uploads.stream().mapToLong(u -> u.pitem().fileSize()).sum();
+    }
+  }
+
+  /**
+   * True when the previous pitem's hashes may be reused: same size and mtime, unless
+   * {@code checksum} forces re-hashing.
+   */
+  public static boolean canReuseHashes(long size, long mtimeSeconds, Pitem previous, boolean checksum) {
+    return !checksum && previous != null && previous.fileSize() == size
+        && previous.modifiedTime() == mtimeSeconds && previous.sha1() != null;
+  }
+
+  /**
+   * Plans the uploads. {@code stored} tells what the store holds under a key (empty when absent).
+   * In the content layout an object with the key and size is the same content; in the path
+   * layout size and recorded mtime must both match (the original's "changed" rule).
+   */
+  public static Plan plan(List<Item> items, Layout layout, Function<String, Optional<ObjectInfo>> stored) {
+    Map<String, List<Item>> byKey = new LinkedHashMap<>();
+    for (Item it : items) {
+      byKey.computeIfAbsent(layout.key(it.path(), it.pitem().sha256()), k -> new ArrayList<>()).add(it);
+    }
+    List<Upload> uploads = new ArrayList<>();
+    List<Item> done = new ArrayList<>();
+    for (Map.Entry<String, List<Item>> e : byKey.entrySet()) {
+      Item first = e.getValue().get(0);
+      Optional<ObjectInfo> have = stored.apply(e.getKey());
+      if (have.isPresent() && isSame(have.get(), first.pitem(), layout)) {
+        done.addAll(e.getValue());
+      } else {
+        uploads.add(new Upload(e.getKey(), first.file(), first.pitem(), List.copyOf(e.getValue())));
+      }
+    }
+    // Largest first, so one big file does not start last and hold up the end of the run.
+    uploads.sort((a, b) -> Long.compare(b.pitem().fileSize(), a.pitem().fileSize()));
+    return new Plan(uploads, done);
+  }
+
+  static boolean isSame(ObjectInfo o, Pitem p, Layout layout) {
+    if (o.size() != p.fileSize()) {
+      return false;
+    }
+    return layout == Layout.CONTENT || o.mtimeSeconds() == p.modifiedTime();
+  }
+}

@@ -1,0 +1,208 @@
+package org.pantri.repo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The committed configuration file {@code pantri.toml} at the repository root: a {@code [default]}
+ * table and one {@code [shelves.NAME]} table per shelf that differs. Secrets are refused.
+ */
+public final class Config {
+  public static final String FILE_NAME = "pantri.toml";
+
+  public static final List<String> DEFAULT_IGNORES =
+      List.of("._*", ".__*", ".TemporaryItems*", "._.TemporaryItems", ".DS_Store", "*.pyc");
+
+  /** Every option a config file or the command line may set. */
+  public static final Set<String> KNOWN =
+      Set.of("object_store", "storage_url", "auth_url", "object_store_container", "ignore_patterns",
+          "binary_overrides", "dest_sync", "checksum", "layout", "segment_size", "segment_container",
+          "jobs", "retries", "s3_region");
+
+  private static final Set<String> SECRET_WORDS = Set.of("password", "secret", "token", "key");
+
+  private final Map<String, Object> defaults;
+  private final Map<String, Map<String, Object>> shelves;
+  private final List<String> warnings;
+
+  private Config(Map<String, Object> defaults, Map<String, Map<String, Object>> shelves,
+      List<String> warnings) {
+    this.defaults = defaults;
+    this.shelves = shelves;
+    this.warnings = warnings;
+  }
+
+  public static Config empty() {
+    return new Config(Map.of(), Map.of(), List.of());
+  }
+
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  public Set<String> configuredShelves() {
+    return shelves.keySet();
+  }
+
+  /** Loads the file; a missing file is an empty config. */
+  public static Config load(Path file) throws RepoException {
+    if (!Files.exists(file)) {
+      return empty();
+    }
+    JsonNode root;
+    try {
+      root = new TomlMapper().readTree(file.toFile());
+    } catch (IOException e) {
+      throw new RepoException(file + " is not valid TOML: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+    List<String> warnings = new ArrayList<>();
+    Map<String, Object> defaults = new LinkedHashMap<>();
+    Map<String, Map<String, Object>> shelves = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      switch (e.getKey()) {
+        case "default" -> defaults.putAll(table(file, "[default]", e.getValue(), warnings));
+        case "shelves" -> {
+          if (!e.getValue().isObject()) {
+            throw new RepoException(file + ": 'shelves' must be a table of [shelves.NAME] tables");
+          }
+          for (Iterator<Map.Entry<String, JsonNode>> s = e.getValue().fields(); s.hasNext(); ) {
+            Map.Entry<String, JsonNode> shelf = s.next();
+            shelves.put(shelf.getKey(),
+                table(file, "[shelves." + shelf.getKey() + "]", shelf.getValue(), warnings));
+          }
+        }
+        default -> warnings.add(file + ": unknown top-level key '" + e.getKey()
+            + "' ignored (expected [default] or [shelves.NAME])");
+      }
+    }
+    return new Config(defaults, shelves, warnings);
+  }
+
+  private static Map<String, Object> table(Path file, String where, JsonNode node, List<String> warnings)
+      throws RepoException {
+    if (!node.isObject()) {
+      throw new RepoException(file + ": " + where + " must be a table");
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String k = e.getKey();
+      if (!KNOWN.contains(k)) {
+        if (SECRET_WORDS.stream().anyMatch(k.toLowerCase()::contains)) {
+          throw new RepoException(file + ": " + where + " sets '" + k
+              + "': secrets never go in the committed config; use the password file, the"
+              + " environment or the prompt");
+        }
+        warnings.add(file + ": " + where + " unknown option '" + k + "' ignored");
+        continue;
+      }
+      JsonNode v = e.getValue();
+      if (v.isArray()) {
+        List<String> l = new ArrayList<>();
+        v.forEach(x -> l.add(x.asText()));
+        out.put(k, l);
+      } else if (v.isValueNode()) {
+        out.put(k, v.isBoolean() ? v.booleanValue() : v.asText());
+      } else {
+        throw new RepoException(file + ": " + where + " option '" + k + "' must be a value or list");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The options for {@code shelf} (null: no particular shelf), with {@code cli} (only options the
+   * user actually gave) taking precedence. Relative paths are resolved against {@code repoRoot}.
+   */
+  public Options resolve(String shelf, Map<String, Object> cli, Path repoRoot, Path defaultDataDir)
+      throws RepoException {
+    Map<String, Object> m = new LinkedHashMap<>(defaults);
+    if (shelf != null && shelves.containsKey(shelf)) {
+      m.putAll(shelves.get(shelf));
+    }
+    m.putAll(cli);
+    String store = str(m, "object_store", "fs");
+    String storageUrl = str(m, "storage_url", null);
+    if (isFs(store)) {
+      storageUrl = storageUrl == null
+          ? defaultDataDir.toString()
+          : storageUrl.startsWith("file:") ? storageUrl : repoRoot.resolve(storageUrl).normalize().toString();
+    }
+    Path dest = repoRoot.resolve(str(m, "dest_sync", "dest_sync")).normalize();
+    Map<String, String> raw = new LinkedHashMap<>();
+    m.forEach((k, v) -> raw.put(k, String.valueOf(v)));
+    return new Options(
+        store,
+        storageUrl,
+        str(m, "auth_url", null),
+        str(m, "object_store_container", isFs(store) ? null : "pantri"),
+        list(m, "ignore_patterns", DEFAULT_IGNORES),
+        list(m, "binary_overrides", List.of()),
+        dest,
+        bool(m, "checksum"),
+        Layout.parse(str(m, "layout", "content")),
+        num(m, "segment_size", 4L * 1024 * 1024 * 1024, 1),
+        (int) num(m, "jobs", 8, 1),
+        (int) num(m, "retries", 5, 0),
+        raw);
+  }
+
+  static boolean isFs(String store) {
+    return List.of("fs", "local", "file", "directory").contains(store.toLowerCase());
+  }
+
+  private static String str(Map<String, Object> m, String k, String d) {
+    Object v = m.get(k);
+    return v == null || v.toString().isBlank() ? d : v.toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> list(Map<String, Object> m, String k, List<String> d) {
+    Object v = m.get(k);
+    if (v == null) {
+      return d;
+    }
+    return v instanceof List<?> l ? List.copyOf((List<String>) l) : List.of(v.toString());
+  }
+
+  private static boolean bool(Map<String, Object> m, String k) throws RepoException {
+    Object v = m.get(k);
+    if (v == null || v instanceof Boolean) {
+      return v != null && (Boolean) v;
+    }
+    String s = v.toString().trim().toLowerCase();
+    if (s.equals("true") || s.equals("yes") || s.equals("1")) {
+      return true;
+    }
+    if (s.equals("false") || s.equals("no") || s.equals("0")) {
+      return false;
+    }
+    throw new RepoException("option " + k + " must be true or false, not '" + v + "'");
+  }
+
+  private static long num(Map<String, Object> m, String k, long d, long min) throws RepoException {
+    Object v = m.get(k);
+    if (v == null) {
+      return d;
+    }
+    try {
+      long n = Long.parseLong(v.toString().trim());
+      if (n < min) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new RepoException("option " + k + " must be a whole number >= " + min + ", not '" + v + "'");
+    }
+  }
+}

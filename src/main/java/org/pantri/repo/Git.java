@@ -1,0 +1,156 @@
+package org.pantri.repo;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the {@code git} binary, so users' own git configuration, credential helpers, ssh set-up
+ * and hooks behave exactly as on the command line. Never interactive: no prompts, no stdin.
+ */
+public final class Git {
+  private final Path workTree;
+
+  public Git(Path workTree) {
+    this.workTree = workTree;
+  }
+
+  /** Result of one git command. */
+  public record Result(int exitCode, byte[] stdout, String stderr) {
+    public String out() {
+      return new String(stdout, StandardCharsets.UTF_8).trim();
+    }
+  }
+
+  public Result run(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add("git");
+    cmd.add("-c");
+    cmd.add("core.quotepath=off");
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workTree.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("GIT_TERMINAL_PROMPT", "0");
+    env.putIfAbsent("GIT_SSH_COMMAND", "ssh -o BatchMode=yes");
+    env.put("LC_ALL", "C");
+    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    Process p;
+    try {
+      p = pb.start();
+    } catch (IOException e) {
+      throw new RepoException("cannot run git (is it installed and on PATH?): " + e.getMessage());
+    }
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Thread errPump = new Thread(() -> pump(p.getErrorStream(), err), "git-stderr");
+    errPump.setDaemon(true);
+    errPump.start();
+    byte[] out = p.getInputStream().readAllBytes();
+    try {
+      int code = p.waitFor();
+      errPump.join();
+      return new Result(code, out, err.toString(StandardCharsets.UTF_8).trim());
+    } catch (InterruptedException e) {
+      p.destroy();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while running git " + args[0]);
+    }
+  }
+
+  private static void pump(InputStream in, ByteArrayOutputStream to) {
+    try {
+      in.transferTo(to);
+    } catch (IOException ignored) {
+      // the process died; its exit code tells the story
+    }
+  }
+
+  /** Runs git and returns stdout, or throws with git's own message. */
+  public String check(String... args) throws IOException {
+    Result r = run(args);
+    if (r.exitCode() != 0) {
+      throw new RepoException("git " + String.join(" ", args) + " failed: "
+          + (r.stderr().isEmpty() ? "exit " + r.exitCode() : r.stderr()));
+    }
+    return r.out();
+  }
+
+  /** The commit HEAD points to, or null in a repository without commits. */
+  public String head() throws IOException {
+    Result r = run("rev-parse", "--verify", "-q", "HEAD^{commit}");
+    return r.exitCode() == 0 ? r.out() : null;
+  }
+
+  public boolean commitExists(String sha) throws IOException {
+    return sha != null && run("cat-file", "-e", sha + "^{commit}").exitCode() == 0;
+  }
+
+  /** The repository's .git directory (a worktree's own one for linked worktrees). */
+  public Path gitDir() throws IOException {
+    return Path.of(check("rev-parse", "--absolute-git-dir"));
+  }
+
+  /** True when the current branch has an upstream to pull from. */
+  public boolean hasUpstream() throws IOException {
+    return run("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}").exitCode() == 0;
+  }
+
+  /** Fast-forwards to the upstream; refuses to merge or rebase behind the user's back. */
+  public void pull() throws IOException {
+    Result r = run("pull", "--ff-only", "-q");
+    if (r.exitCode() != 0) {
+      throw new RepoException("git pull failed: " + r.stderr()
+          + "\n  fix the repository (or use --no-pull to retrieve the current checkout)");
+    }
+  }
+
+  /** NUL-separated paths of tracked files under {@code pathspec} (relative to the work tree). */
+  public List<String> lsFiles(String pathspec) throws IOException {
+    Result r = run("ls-files", "-z", "--", pathspec);
+    if (r.exitCode() != 0) {
+      throw new RepoException("git ls-files failed: " + r.stderr());
+    }
+    return splitNul(r.stdout());
+  }
+
+  /** One changed path between two commits: status A, M, D or T, path relative to the work tree. */
+  public record Change(char status, String path) {}
+
+  /** What changed under {@code pathspec} from {@code from} to {@code to} (renames as delete + add). */
+  public List<Change> diff(String from, String to, String pathspec) throws IOException {
+    Result r = run("diff-tree", "-r", "-z", "--no-renames", "--name-status", from, to, "--", pathspec);
+    if (r.exitCode() != 0) {
+      throw new RepoException("git diff-tree failed: " + r.stderr());
+    }
+    List<String> parts = splitNul(r.stdout());
+    List<Change> out = new ArrayList<>();
+    for (int i = 0; i + 1 < parts.size(); i += 2) {
+      out.add(new Change(parts.get(i).charAt(0), parts.get(i + 1)));
+    }
+    return out;
+  }
+
+  /** Tracked paths under pathspec that git reports as modified or deleted in the work tree. */
+  public boolean isTracked(String path) throws IOException {
+    return run("ls-files", "--error-unmatch", "-z", "--", path).exitCode() == 0;
+  }
+
+  static List<String> splitNul(byte[] b) {
+    List<String> out = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i < b.length; i++) {
+      if (b[i] == 0) {
+        out.add(new String(b, start, i - start, StandardCharsets.UTF_8));
+        start = i + 1;
+      }
+    }
+    if (start < b.length) {
+      out.add(new String(b, start, b.length - start, StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+}

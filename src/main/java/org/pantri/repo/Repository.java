@@ -1,0 +1,181 @@
+package org.pantri.repo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/** A git repository laid out for Pantri: {@code shelves/<shelf>/...} under the work-tree root. */
+public final class Repository {
+  public static final String SHELVES = "shelves";
+  /** Remembers the repository for use outside it, as the original tool did. */
+  public static final String USER_CONFIG = ".pantri_config.json";
+
+  private final Path root;
+  private final Git git;
+  private Config config;
+
+  private Repository(Path root) {
+    this.root = root;
+    this.git = new Git(root);
+  }
+
+  /**
+   * The repository that {@code explicit} names, else the one containing {@code cwd}, else the one
+   * remembered in {@code ~/.pantri_config.json} ({"itbin_path": ...}).
+   */
+  public static Repository find(Path cwd, Path explicit, Path home) throws IOException {
+    if (explicit != null) {
+      return open(explicit.toAbsolutePath().normalize(), "--repo " + explicit);
+    }
+    Git.Result r = new Git(cwd).run("rev-parse", "--show-toplevel");
+    if (r.exitCode() == 0 && !r.out().isEmpty()) {
+      return open(Path.of(r.out()), "the current directory");
+    }
+    Path remembered = home.resolve(USER_CONFIG);
+    if (Files.isRegularFile(remembered)) {
+      JsonNode n = new ObjectMapper().readTree(remembered.toFile());
+      if (n != null && n.hasNonNull("itbin_path")) {
+        return open(Path.of(n.get("itbin_path").asText()), remembered.toString());
+      }
+    }
+    throw new RepoException("not inside a git repository; run pantri inside your package repository,"
+        + " pass --repo DIR, or put {\"itbin_path\": \"/path/to/repo\"} in ~/" + USER_CONFIG);
+  }
+
+  private static Repository open(Path dir, String source) throws IOException {
+    Git.Result r = new Git(dir).run("rev-parse", "--show-toplevel");
+    if (!Files.isDirectory(dir) || r.exitCode() != 0) {
+      throw new RepoException(dir + " (from " + source + ") is not a git repository");
+    }
+    Repository repo = new Repository(Path.of(r.out()).toRealPath());
+    repo.config = Config.load(repo.root.resolve(Config.FILE_NAME));
+    return repo;
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public Path shelves() {
+    return root.resolve(SHELVES);
+  }
+
+  public Git git() {
+    return git;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  /** The shelf directories directly under shelves/ (hidden ones excluded), sorted. */
+  public List<String> shelfNames() throws IOException {
+    List<String> out = new ArrayList<>();
+    if (!Files.isDirectory(shelves())) {
+      return out;
+    }
+    try (Stream<Path> s = Files.list(shelves())) {
+      s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+          .map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith("."))
+          .sorted()
+          .forEach(out::add);
+    }
+    return out;
+  }
+
+  /**
+   * The '/'-separated path of {@code p} relative to shelves/, refusing anything outside it (after
+   * resolving symlinks in the parent directories, so a linked directory cannot smuggle a path out).
+   */
+  public String shelvesPath(Path p) throws RepoException {
+    Path abs = p.toAbsolutePath().normalize();
+    Path real;
+    try {
+      Path parent = abs.getParent();
+      real = parent == null ? abs : parent.toRealPath().resolve(abs.getFileName());
+    } catch (IOException e) {
+      throw new RepoException(p + ": no such file or directory");
+    }
+    Path shelvesReal;
+    try {
+      shelvesReal = shelves().toRealPath();
+    } catch (IOException e) {
+      throw new RepoException("the repository " + root + " has no shelves/ directory");
+    }
+    if (real.equals(shelvesReal)) {
+      return "";
+    }
+    if (!real.startsWith(shelvesReal)) {
+      throw new RepoException(p + " is outside " + shelves() + "; pantri only stores files under shelves/");
+    }
+    return shelvesReal.relativize(real).toString().replace('\\', '/');
+  }
+
+  /** The first path segment of a shelves-relative path. */
+  public static String shelfOf(String shelvesPath) {
+    int i = shelvesPath.indexOf('/');
+    return i < 0 ? shelvesPath : shelvesPath.substring(0, i);
+  }
+
+  /**
+   * Makes git ignore exactly these shelves-relative paths (anchored, escaped), appending to the
+   * root .gitignore only what is missing. Returns how many lines were added.
+   */
+  public int ignoreExactly(Set<String> shelvesPaths) throws IOException {
+    Path gi = root.resolve(".gitignore");
+    List<String> existing = Files.exists(gi)
+        ? Files.readAllLines(gi, StandardCharsets.UTF_8) : List.of();
+    Set<String> have = new LinkedHashSet<>(existing);
+    List<String> add = new ArrayList<>();
+    for (String s : shelvesPaths) {
+      String line = ignoreLine(SHELVES + "/" + s);
+      if (have.add(line)) {
+        add.add(line);
+      }
+    }
+    if (add.isEmpty()) {
+      return 0;
+    }
+    StringBuilder sb = new StringBuilder();
+    byte[] old = Files.exists(gi) ? Files.readAllBytes(gi) : new byte[0];
+    if (old.length > 0 && old[old.length - 1] != '\n') {
+      sb.append('\n');
+    }
+    for (String l : add) {
+      sb.append(l).append('\n');
+    }
+    Path tmp = gi.resolveSibling(".gitignore.pantri-tmp");
+    byte[] extra = sb.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] all = new byte[old.length + extra.length];
+    System.arraycopy(old, 0, all, 0, old.length);
+    System.arraycopy(extra, 0, all, old.length, extra.length);
+    Files.write(tmp, all);
+    Files.move(tmp, gi, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    return add.size();
+  }
+
+  /** A .gitignore line matching exactly this repo-relative path and nothing else. */
+  static String ignoreLine(String repoPath) {
+    StringBuilder sb = new StringBuilder("/");
+    for (int i = 0; i < repoPath.length(); i++) {
+      char c = repoPath.charAt(i);
+      if (c == '*' || c == '?' || c == '[' || c == '\\' || c == '!' || c == '#'
+          || (c == ' ' && i == repoPath.length() - 1)) {
+        sb.append('\\');
+      }
+      sb.append(c);
+    }
+    return sb.toString();
+  }
+}
