@@ -1,0 +1,278 @@
+package org.pantri.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pantri.scan.Hasher;
+import org.pantri.store.ObjectInfo;
+import org.pantri.store.ObjectStore;
+import org.pantri.store.PutMeta;
+import org.pantri.store.RetryableStoreException;
+import org.pantri.store.StoreException;
+import org.pantri.store.fs.FsStore;
+
+/** The engine's policy against a store that fails on purpose (fast, in-process). */
+class TransferEngineTest {
+  @TempDir Path tmp;
+
+  /** Wraps a real store; fails the first N calls of each kind, or cuts downloads mid-stream. */
+  static final class FaultyStore implements ObjectStore {
+    final ObjectStore inner;
+    final AtomicInteger putFailures = new AtomicInteger();
+    final AtomicInteger openFailures = new AtomicInteger();
+    final AtomicInteger cutAfterBytes = new AtomicInteger(-1);
+    final AtomicInteger cuts = new AtomicInteger();
+    final List<Long> openOffsets = new ArrayList<>();
+    volatile boolean fatal;
+
+    FaultyStore(ObjectStore inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public String describe() {
+      return "faulty " + inner.describe();
+    }
+
+    @Override
+    public void open() throws IOException {
+      inner.open();
+    }
+
+    @Override
+    public Optional<ObjectInfo> stat(String key) throws IOException {
+      return inner.stat(key);
+    }
+
+    @Override
+    public List<ObjectInfo> list(String prefix) throws IOException {
+      return inner.list(prefix);
+    }
+
+    @Override
+    public void put(String key, Path source, PutMeta meta) throws IOException {
+      if (fatal) {
+        throw new StoreException("403 forbidden");
+      }
+      if (putFailures.getAndDecrement() > 0) {
+        throw new RetryableStoreException("503 from server", Duration.ofMillis(10), null);
+      }
+      inner.put(key, source, meta);
+    }
+
+    @Override
+    public InputStream open(String key, long offset) throws IOException {
+      synchronized (openOffsets) {
+        openOffsets.add(offset);
+      }
+      if (openFailures.getAndDecrement() > 0) {
+        throw new RetryableStoreException("connection refused", null);
+      }
+      InputStream in = inner.open(key, offset);
+      if (cuts.get() <= 0) {
+        return in;
+      }
+      cuts.decrementAndGet();
+      int limit = cutAfterBytes.get();
+      return new FilterInputStream(in) {
+        long read;
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          if (read >= limit) {
+            throw new IOException("connection reset by peer");
+          }
+          int n = super.read(b, off, (int) Math.min(len, limit - read));
+          if (n > 0) {
+            read += n;
+          }
+          return n;
+        }
+      };
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+      inner.delete(key);
+    }
+  }
+
+  private Path file(String name, int size, long seed) throws IOException {
+    byte[] b = new byte[size];
+    new Random(seed).nextBytes(b);
+    Path p = tmp.resolve(name);
+    Files.write(p, b);
+    return p;
+  }
+
+  private TransferEngine engine(ObjectStore s, int retries) {
+    return new TransferEngine(s, 4, new RetryPolicy(retries, Duration.ofMillis(1), Duration.ofMillis(20)),
+        ProgressListener.NONE, new Cancellation());
+  }
+
+  private TransferEngine.UploadJob upload(Path f, String key) throws IOException {
+    return new TransferEngine.UploadJob(key, f,
+        new PutMeta(Files.size(f), Files.getLastModifiedTime(f).toMillis() / 1000, Hasher.hash(f).sha256()), key);
+  }
+
+  private TransferEngine.DownloadJob download(Path src, String key, Path target) throws IOException {
+    return new TransferEngine.DownloadJob(key, Files.size(src), Hasher.hash(src).sha256(),
+        List.of(new TransferEngine.Target(target, 1_600_000_000L)), key);
+  }
+
+  @Test
+  void transientUploadFailuresAreRetried() throws Exception {
+    FaultyStore s = new FaultyStore(new FsStore(tmp.resolve("store")));
+    s.open();
+    s.putFailures.set(3);
+    Path f = file("a", 10_000, 1);
+    List<String> ok = new ArrayList<>();
+    try (TransferEngine e = engine(s, 5)) {
+      assertThat(e.upload(List.of(upload(f, "k/a")), j -> ok.add(j.key()))).isEmpty();
+    }
+    assertThat(ok).containsExactly("k/a");
+    assertThat(s.stat("k/a")).isPresent();
+  }
+
+  @Test
+  void persistentFailureFailsThatObjectOnlyAndNoPitemCallback() throws Exception {
+    FaultyStore s = new FaultyStore(new FsStore(tmp.resolve("store")));
+    s.open();
+    s.putFailures.set(1000);
+    Path f = file("a", 100, 2);
+    List<String> ok = new ArrayList<>();
+    try (TransferEngine e = engine(s, 2)) {
+      List<Failure> fails = e.upload(List.of(upload(f, "k/a")), j -> ok.add(j.key()));
+      assertThat(fails).hasSize(1);
+      assertThat(fails.get(0).message()).contains("k/a").contains("503");
+    }
+    assertThat(ok).isEmpty();
+  }
+
+  @Test
+  void fatalErrorIsNotRetried() throws Exception {
+    FaultyStore s = new FaultyStore(new FsStore(tmp.resolve("store")));
+    s.open();
+    s.fatal = true;
+    try (TransferEngine e = engine(s, 5)) {
+      List<Failure> fails = e.upload(List.of(upload(file("a", 10, 3), "a")), j -> {});
+      assertThat(fails).singleElement().extracting(Failure::kind).isEqualTo("store");
+    }
+  }
+
+  @Test
+  void downloadCutMidStreamResumesWithRangedReadAndVerifies() throws Exception {
+    FaultyStore s = new FaultyStore(new FsStore(tmp.resolve("store")));
+    s.open();
+    Path src = file("big", 3_000_000, 4);
+    s.put("obj", src, new PutMeta(Files.size(src), 1, Hasher.hash(src).sha256()));
+    s.cutAfterBytes.set(1_000_000);
+    s.cuts.set(2);
+    Path target = tmp.resolve("out/big");
+    Files.createDirectories(target.getParent());
+    try (TransferEngine e = engine(s, 5)) {
+      assertThat(e.download(List.of(download(src, "obj", target)), tmp.resolve("partial"), j -> {})).isEmpty();
+    }
+    assertThat(target).hasSameBinaryContentAs(src);
+    assertThat(s.openOffsets).containsExactly(0L, 1_000_000L, 2_000_000L);
+    assertThat(Files.getLastModifiedTime(target).toMillis()).isEqualTo(1_600_000_000_000L);
+    try (var l = Files.list(tmp.resolve("partial"))) {
+      assertThat(l).isEmpty();
+    }
+  }
+
+  @Test
+  void partialFileFromAnEarlierRunIsResumed() throws Exception {
+    FaultyStore s = new FaultyStore(new FsStore(tmp.resolve("store")));
+    s.open();
+    Path src = file("big", 500_000, 5);
+    String sha = Hasher.hash(src).sha256();
+    s.put("obj", src, new PutMeta(Files.size(src), 1, sha));
+    Path partialDir = tmp.resolve("partial");
+    Files.createDirectories(partialDir);
+    Files.write(partialDir.resolve(sha + ".part"), java.util.Arrays.copyOf(Files.readAllBytes(src), 200_000));
+    Path target = tmp.resolve("out/big");
+    Files.createDirectories(target.getParent());
+    try (TransferEngine e = engine(s, 1)) {
+      assertThat(e.download(List.of(download(src, "obj", target)), partialDir, j -> {})).isEmpty();
+    }
+    assertThat(s.openOffsets).containsExactly(200_000L);
+    assertThat(target).hasSameBinaryContentAs(src);
+  }
+
+  @Test
+  void corruptObjectNeverReachesTheTarget() throws Exception {
+    FsStore inner = new FsStore(tmp.resolve("store"));
+    inner.open();
+    Path src = file("a", 50_000, 6);
+    Path wrong = file("b", 50_000, 7);
+    inner.put("obj", wrong, new PutMeta(50_000, 1, "x"));
+    Path target = tmp.resolve("out/a");
+    Files.createDirectories(target.getParent());
+    Files.writeString(target, "old version");
+    try (TransferEngine e = engine(inner, 5)) {
+      List<Failure> fails = e.download(List.of(download(src, "obj", target)), tmp.resolve("partial"), j -> {});
+      assertThat(fails).singleElement().satisfies(f -> {
+        assertThat(f.kind()).isEqualTo("corrupt");
+        assertThat(f.message()).contains("SHA-256");
+      });
+    }
+    assertThat(Files.readString(target)).isEqualTo("old version");
+  }
+
+  @Test
+  void oneDownloadFeedsSeveralTargets() throws Exception {
+    FsStore inner = new FsStore(tmp.resolve("store"));
+    inner.open();
+    Path src = file("a", 10_000, 8);
+    inner.put("obj", src, new PutMeta(10_000, 1, Hasher.hash(src).sha256()));
+    Path t1 = tmp.resolve("out/x/a");
+    Path t2 = tmp.resolve("out/y/b");
+    Files.createDirectories(t1.getParent());
+    Files.createDirectories(t2.getParent());
+    try (TransferEngine e = engine(inner, 1)) {
+      TransferEngine.DownloadJob j = new TransferEngine.DownloadJob("obj", 10_000, Hasher.hash(src).sha256(),
+          List.of(new TransferEngine.Target(t1, 1_500_000_000L), new TransferEngine.Target(t2, 1_600_000_000L)), "a");
+      assertThat(e.download(List.of(j), tmp.resolve("partial"), x -> {})).isEmpty();
+    }
+    assertThat(t1).hasSameBinaryContentAs(src);
+    assertThat(t2).hasSameBinaryContentAs(src);
+    assertThat(Files.getLastModifiedTime(t1).toMillis()).isEqualTo(1_500_000_000_000L);
+    assertThat(Files.getLastModifiedTime(t2).toMillis()).isEqualTo(1_600_000_000_000L);
+  }
+
+  @Test
+  void cancelledEngineStartsNothing() throws Exception {
+    FsStore inner = new FsStore(tmp.resolve("store"));
+    inner.open();
+    Cancellation c = new Cancellation();
+    c.cancel();
+    try (TransferEngine e = new TransferEngine(inner, 2, RetryPolicy.of(1), ProgressListener.NONE, c)) {
+      List<Failure> fails = e.upload(List.of(upload(file("a", 10, 9), "a")), j -> {});
+      assertThat(fails).singleElement().extracting(Failure::kind).isEqualTo("interrupted");
+    }
+    assertThat(inner.stat("a")).isEmpty();
+  }
+
+  @Test
+  void backoffGrowsIsCappedAndHonoursRetryAfter() {
+    RetryPolicy p = new RetryPolicy(5, Duration.ofMillis(100), Duration.ofSeconds(2));
+    assertThat(p.delay(1, null).toMillis()).isBetween(50L, 100L);
+    assertThat(p.delay(3, null).toMillis()).isBetween(200L, 400L);
+    assertThat(p.delay(30, null).toMillis()).isBetween(1000L, 2000L);
+    assertThat(p.delay(1, Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));
+    assertThat(p.delay(1, Duration.ofMinutes(5))).isEqualTo(Duration.ofSeconds(2));
+  }
+}
