@@ -291,14 +291,27 @@ public final class S3Store implements MultipartStore {
 
   /** HEAD responses have no body, so a 403 is re-asked with a GET to learn S3's error code. */
   private IOException explainHeadBucket(S3Client c, SdkException e) {
+    SdkException cause = e;
     if (e instanceof AwsServiceException a && a.statusCode() == 403 && S3Errors.code(a) == null) {
       try {
         c.listObjectsV2(r -> r.bucket(bucket).maxKeys(1));
       } catch (SdkException e2) {
-        return S3Errors.translate("opening the bucket", where, e2);
+        cause = e2;
       }
     }
-    return S3Errors.translate("opening the bucket", where, e);
+    IOException x = S3Errors.translate("opening the bucket", where, cause);
+    if (cause instanceof AwsServiceException a && a.statusCode() == 403
+        && !(x instanceof AuthException)) {
+      // Some servers (Swift's s3api, AWS for other accounts' buckets) answer 403 whether or not
+      // the bucket exists, so both possibilities are named.
+      return new StoreException("access denied to bucket '" + bucket + "' at "
+          + (endpoint == null ? "AWS region " + region : endpoint.toString())
+          + " (HTTP 403 " + (S3Errors.code(a) == null ? "" : S3Errors.code(a)) + "): the bucket"
+          + " does not exist and these credentials may not create it, or it exists and they may"
+          + " not use it; Pantri needs s3:ListBucket, s3:GetObject, s3:PutObject,"
+          + " s3:DeleteObject and the multipart actions on it", cause);
+    }
+    return x;
   }
 
   private void createBucket(S3Client c) throws IOException {
