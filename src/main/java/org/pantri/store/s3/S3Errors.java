@@ -76,6 +76,12 @@ final class S3Errors {
     if (RETRYABLE_STATUS.contains(status) || (code != null && RETRYABLE_CODES.contains(code))) {
       return new RetryableStoreException(head + id, retryAfter(e), e);
     }
+    // A wrong region looks like a redirect or a malformed signature; S3 names the right one.
+    String bucketRegion = header(e, "x-amz-bucket-region");
+    if (bucketRegion != null && (status == 301 || status == 400 || status == 403)) {
+      return new StoreException(head + ": the bucket is in region " + bucketRegion
+          + "; set s3_region = \"" + bucketRegion + "\"" + id, e);
+    }
     if (code != null && AUTH_CODES.contains(code)) {
       return new AuthException(head + ": the server rejected the credentials; check"
           + " AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or the AWS_PROFILE in use)" + id, e);
@@ -127,14 +133,17 @@ final class S3Errors {
     return new StoreException(what + " on " + where + " failed: " + sdkMsg, e);
   }
 
-  private static Duration retryAfter(AwsServiceException e) {
+  private static String header(AwsServiceException e, String name) {
     if (e.awsErrorDetails() == null || e.awsErrorDetails().sdkHttpResponse() == null) {
       return null;
     }
-    return e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Retry-After")
-        .map(String::trim)
-        .filter(v -> v.matches("\\d{1,6}"))
-        .map(v -> Duration.ofSeconds(Long.parseLong(v)))
-        .orElse(null);
+    return e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader(name)
+        .map(String::trim).filter(v -> !v.isEmpty()).orElse(null);
+  }
+
+  private static Duration retryAfter(AwsServiceException e) {
+    String v = header(e, "Retry-After");
+    // Only the delta-seconds form; an HTTP-date is rare from S3 and the engine backs off anyway.
+    return v != null && v.matches("\\d{1,6}") ? Duration.ofSeconds(Long.parseLong(v)) : null;
   }
 }

@@ -115,6 +115,17 @@ class S3StoreUnitTest {
   }
 
   @Test
+  void aWrongRegionNamesTheRightOne() {
+    S3Exception moved = (S3Exception) S3Exception.builder().statusCode(301)
+        .awsErrorDetails(AwsErrorDetails.builder().sdkHttpResponse(SdkHttpResponse.builder()
+            .statusCode(301).putHeader("x-amz-bucket-region", "eu-west-1").build()).build())
+        .build();
+    assertThat(S3Errors.translate("opening the bucket", "here", moved))
+        .isNotInstanceOf(AuthException.class)
+        .hasMessageContaining("set s3_region = \"eu-west-1\"");
+  }
+
+  @Test
   void clientErrorsAreClassified() {
     assertThat(S3Errors.translate("GET k", "there", SdkClientException.create("boom",
         new java.net.SocketTimeoutException("Read timed out"))))
