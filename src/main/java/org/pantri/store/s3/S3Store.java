@@ -649,7 +649,9 @@ public final class S3Store implements MultipartStore {
       log.debug("cannot look for resumable uploads of {}: {}", key, x.getMessage());
       return null;
     }
-    candidates.sort(Comparator.comparing(software.amazon.awssdk.services.s3.model.MultipartUpload::initiated,
+    // Newest first: after several crashes the latest upload holds the most parts.
+    candidates.sort(Comparator.comparing(
+        software.amazon.awssdk.services.s3.model.MultipartUpload::initiated,
         Comparator.nullsFirst(Comparator.naturalOrder())).reversed());
     for (var u : candidates) {
       try {
