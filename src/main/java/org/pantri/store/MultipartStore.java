@@ -15,6 +15,14 @@ public interface MultipartStore extends ObjectStore {
   long partSize();
 
   /**
+   * The part size for one file of {@code fileSize} bytes: {@link #partSize()} unless the store
+   * caps the number of parts (S3: 1,000 or 10,000) and a larger part is needed.
+   */
+  default long partSize(long fileSize) {
+    return partSize();
+  }
+
+  /**
    * Begins (or resumes) a multipart upload for {@code key}. A store that can find the parts of an
    * interrupted earlier upload of the same content reports them through
    * {@link MultipartUpload#storedParts()} so they are not sent again.

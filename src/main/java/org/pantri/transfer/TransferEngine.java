@@ -132,8 +132,8 @@ public final class TransferEngine implements AutoCloseable {
   }
 
   private void uploadMultipart(MultipartStore mp, UploadJob job) throws Exception {
-    long partSize = mp.partSize();
     long size = job.meta().size();
+    long partSize = mp.partSize(size);
     int count = (int) ((size + partSize - 1) / partSize);
     MultipartStore.MultipartUpload up =
         withRetries(job.name(), () -> mp.startMultipart(job.key(), job.meta()));
