@@ -49,7 +49,7 @@ public final class GlobalOptions {
   String layout;
 
   @Option(names = {"--segment_size", "--segment-size"}, paramLabel = "BYTES", scope = ScopeType.INHERIT,
-      description = "Files larger than this are uploaded in parts (default 4294967296).")
+      description = "Files larger than this are uploaded in parts (default: Swift 4 GiB, S3 64 MiB).")
   Long segmentSize;
 
   @Option(names = {"-J", "--jobs"}, paramLabel = "N", scope = ScopeType.INHERIT,

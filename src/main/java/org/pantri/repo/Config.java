@@ -152,7 +152,7 @@ public final class Config {
         dest,
         bool(m, "checksum"),
         Layout.parse(str(m, "layout", "content")),
-        num(m, "segment_size", 4L * 1024 * 1024 * 1024, 1),
+        num(m, "segment_size", 0, 0),
         (int) num(m, "jobs", 8, 1),
         (int) num(m, "retries", 5, 0),
         raw);
