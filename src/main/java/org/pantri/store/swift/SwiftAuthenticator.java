@@ -23,11 +23,17 @@ final class SwiftAuthenticator {
   private volatile SwiftSession current;
   /** Credentials the user typed, kept so a mid-run re-authentication does not prompt again. */
   private Credentials typed;
+  /** Logins done by this instance; lets tests prove N concurrent 401s cause one login. */
+  private final java.util.concurrent.atomic.AtomicInteger logins = new java.util.concurrent.atomic.AtomicInteger();
 
   SwiftAuthenticator(StoreSettings settings, Duration timeout) {
     this.settings = settings;
     this.cache = new TokenCache(settings.credentialsDir());
     this.timeout = timeout;
+  }
+
+  int logins() {
+    return logins.get();
   }
 
   TokenCache cache() {
@@ -93,6 +99,7 @@ final class SwiftAuthenticator {
    * otherwise the prompt, against auth_url (or ST_AUTH / OS_AUTH_URL).
    */
   SwiftSession login() throws IOException {
+    logins.incrementAndGet();
     String stAuth = settings.env("ST_AUTH");
     String osAuth = settings.env("OS_AUTH_URL");
     String configured = first(settings.authUrl(), stAuth, osAuth);
