@@ -335,7 +335,8 @@ start_bg() {  # name, command... ; records PID in RUN/name.pid
   # setsid: own session, so Swift's killpg(0) on SIGTERM only hits itself and
   # its workers. The script has no job control, so setsid does not fork and $!
   # is the server's own PID.
-  setsid "$@" </dev/null >>"$LOGS/$name.log" 2>&1 &
+  # 9>&-: the servers must not inherit the start/stop lock, or it stays held while they run.
+  setsid "$@" </dev/null >>"$LOGS/$name.log" 2>&1 9>&- &
   local pid=$!
   echo "$pid $(proc_start "$pid")" >"$RUN/$name.pid"
 }
