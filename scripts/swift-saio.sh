@@ -30,6 +30,8 @@
 #                             >~3.3 KiB of user metadata then fail with 503
 #                             (object server 507). tmpfs (/dev/shm, kernel >= 6.6)
 #                             has no such cap but holds the data in RAM.
+#   SAIO_TOKEN_LIFE=86400     tempauth token lifetime in seconds (applies at start;
+#                             a short value exercises token expiry in clients)
 #   SAIO_LOG_LEVEL=INFO       SAIO_START_TIMEOUT=60 (seconds)
 #   SAIO_NO_INSTALL=1         never call apt-get
 #
@@ -55,6 +57,8 @@ OBJECT_WORKERS=${SAIO_OBJECT_WORKERS:-$WORKERS}
 MAX_FILE_SIZE=${SAIO_MAX_FILE_SIZE:-5368709122}
 LOG_LEVEL=${SAIO_LOG_LEVEL:-INFO}
 START_TIMEOUT=${SAIO_START_TIMEOUT:-60}
+TOKEN_LIFE=${SAIO_TOKEN_LIFE:-86400}
+case "$TOKEN_LIFE" in ''|*[!0-9]*) echo "SAIO_TOKEN_LIFE must be a number of seconds" >&2; exit 2;; esac
 # Debian's swift lives in /usr/lib/python3/dist-packages: use the system python,
 # never a pyenv/venv python3 that happens to be first on PATH.
 PY=/usr/bin/python3
@@ -85,9 +89,17 @@ install_pkgs() {
   [ "${SAIO_NO_INSTALL:-0}" = 1 ] && die "missing packages:$missing (SAIO_NO_INSTALL=1)"
   log "installing:$missing"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends $missing >"$BASE/apt-install.log" 2>&1 ||
-    { tail -20 "$BASE/apt-install.log" >&2; die "apt-get install failed"; }
+  # Package postinsts would start system services (a swift-proxy could grab :8080);
+  # a temporary policy-rc.d forbids that where the machine has none of its own.
+  local policy=/usr/sbin/policy-rc.d own_policy=0
+  if [ ! -e "$policy" ] && [ -w /usr/sbin ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && own_policy=1
+  fi
+  local rc=0
+  { apt-get update -qq </dev/null &&
+    apt-get install -y -qq --no-install-recommends $missing </dev/null; } >"$BASE/apt-install.log" 2>&1 || rc=$?
+  [ "$own_policy" = 1 ] && rm -f "$policy"
+  [ "$rc" = 0 ] || { tail -20 "$BASE/apt-install.log" >&2; die "apt-get update/install failed (see $BASE/apt-install.log)"; }
 }
 
 check_xattr() {
@@ -227,6 +239,7 @@ account_autocreate = true
 
 [filter:tempauth]
 use = egg:swift#tempauth
+token_life = $TOKEN_LIFE
 user_admin_admin = admin .admin .reseller_admin
 user_test_tester = testing .admin
 user_test_tester2 = testing2 .admin
@@ -322,7 +335,8 @@ start_bg() {  # name, command... ; records PID in RUN/name.pid
   # setsid: own session, so Swift's killpg(0) on SIGTERM only hits itself and
   # its workers. The script has no job control, so setsid does not fork and $!
   # is the server's own PID.
-  setsid "$@" </dev/null >>"$LOGS/$name.log" 2>&1 &
+  # 9>&-: the servers must not inherit the start/stop lock, or it stays held while they run.
+  setsid "$@" </dev/null >>"$LOGS/$name.log" 2>&1 9>&- &
   local pid=$!
   echo "$pid $(proc_start "$pid")" >"$RUN/$name.pid"
 }
@@ -435,9 +449,16 @@ export AWS_DEFAULT_REGION=us-east-1
 EOF
 }
 
+locked() {  # serialise start/stop: several test runs may share one BASE
+  mkdir -p "$BASE"
+  exec 9>"$BASE/.lock"
+  flock -w 300 9 || die "another $0 holds $BASE/.lock for over 300s"
+  "$@"
+}
+
 case "$CMD" in
-  start) do_start ;;
-  stop) do_stop ;;
+  start) locked do_start ;;
+  stop) locked do_stop ;;
   status) do_status ;;
   env) do_env ;;
   *) echo "usage: $0 start|stop|status|env [BASE]" >&2; exit 2 ;;

@@ -1,0 +1,407 @@
+package org.pantri.store.swift;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.pantri.store.AuthException;
+import org.pantri.store.Keys;
+import org.pantri.store.MultipartStore;
+import org.pantri.store.ObjectInfo;
+import org.pantri.store.ObjectNotFoundException;
+import org.pantri.store.PutMeta;
+import org.pantri.store.RetryableStoreException;
+import org.pantri.store.StoreException;
+import org.pantri.store.StoreSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * OpenStack Swift over its REST API. Whole files are single PUTs whose MD5 is checked against
+ * Swift's ETag; files above {@link #partSize()} become Static Large Objects (see {@link SwiftSlo}).
+ * Every request carries the current token; a 401 triggers one shared re-authentication and one
+ * repeat of the request.
+ */
+public final class SwiftStore implements MultipartStore {
+  static final long DEFAULT_SEGMENT_SIZE = 4L << 30;
+  static final int LISTING_LIMIT = 10_000;
+  private static final Logger LOG = LoggerFactory.getLogger(SwiftStore.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final StoreSettings settings;
+  private final String container;
+  private final String segmentContainer;
+  private final long partSize;
+  private final Duration timeout;
+  private final boolean etagHeader;
+  private final SwiftAuthenticator auth;
+  private volatile boolean segmentContainerReady;
+
+  public SwiftStore(StoreSettings settings) throws StoreException {
+    this.settings = settings;
+    this.container = settings.container();
+    if (container == null || container.isBlank() || container.contains("/")) {
+      throw new StoreException("the swift store needs object_store_container: a container name without '/'");
+    }
+    this.segmentContainer = settings.option("segment_container", "segments");
+    this.partSize = settings.segmentSize() > 0 ? settings.segmentSize() : DEFAULT_SEGMENT_SIZE;
+    this.timeout = Duration.ofSeconds(positive(settings.option("timeout", "60"), "timeout"));
+    String check = settings.option("etag_check", "stream");
+    if (!check.equals("stream") && !check.equals("header")) {
+      throw new StoreException("etag_check must be 'stream' or 'header', not '" + check + "'");
+    }
+    this.etagHeader = check.equals("header");
+    this.auth = new SwiftAuthenticator(settings, timeout);
+  }
+
+  private static long positive(String v, String name) throws StoreException {
+    try {
+      long n = Long.parseLong(v.trim());
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the message
+    }
+    throw new StoreException(name + " must be a positive number of seconds, not '" + v + "'");
+  }
+
+  String container() {
+    return container;
+  }
+
+  String segmentContainer() {
+    return segmentContainer;
+  }
+
+  SwiftAuthenticator authenticator() {
+    return auth;
+  }
+
+  @Override
+  public String describe() {
+    String where = settings.storageUrl() != null ? settings.storageUrl() : settings.authUrl();
+    return "swift container '" + container + "'" + (where == null ? "" : " at " + SwiftUrls.printable(where));
+  }
+
+  @Override
+  public long partSize() {
+    return partSize;
+  }
+
+  // ---- open / container ----
+
+  @Override
+  public void open() throws IOException {
+    int status = -1;
+    SwiftSession candidate = auth.candidate();
+    if (candidate != null) {
+      status = SwiftAuthenticator.headStatus(candidate, container, timeout);
+      if (status == 401) {
+        LOG.debug("cached/env Swift token rejected, authenticating again");
+        auth.reauthenticate(candidate);
+      } else {
+        auth.accept(candidate);
+      }
+    }
+    if (candidate == null || status == 401) {
+      SwiftSession s = auth.session();
+      status = SwiftAuthenticator.headStatus(s, container, timeout);
+      if (status == 401) {
+        throw new AuthException("Swift rejected a token it had just issued for " + SwiftUrls.printable(s.storageUrl())
+            + "; check that storage_url belongs to the account of the user you authenticate as");
+      }
+    }
+    ensureContainer(container, status);
+  }
+
+  /** Makes sure the container exists, creating it when missing. */
+  private void ensureContainer(String name, int headStatus) throws IOException {
+    String what = "HEAD of container '" + name + "'";
+    if (headStatus >= 200 && headStatus < 300) {
+      return;
+    }
+    if (headStatus == 403) {
+      throw new StoreException("permission missing: Swift refused access to container '" + name + "' at "
+          + url("") + " (HTTP 403); ask the account admin to grant this user read/write access");
+    }
+    if (headStatus != 404) {
+      try (SwiftHttp.Resp r = exec("HEAD", "/" + SwiftUrls.component(name), null, timeout, what)) {
+        if (r.status() == 404) {
+          headStatus = 404;
+        } else if (!r.ok()) {
+          throw SwiftHttp.statusError(r, what, name, url(""));
+        } else {
+          return;
+        }
+      }
+    }
+    String put = "creation of container '" + name + "'";
+    try (SwiftHttp.Resp r = exec("PUT", "/" + SwiftUrls.component(name), null, timeout, put)) {
+      if (r.ok()) {
+        LOG.debug("created Swift container {}", name);
+        return;
+      }
+      if (r.status() == 403 || r.status() == 404) {
+        // maybe someone with more rights created it meanwhile: carry on if it exists now
+        try (SwiftHttp.Resp h = exec("HEAD", "/" + SwiftUrls.component(name), null, timeout, what)) {
+          if (h.ok()) {
+            return;
+          }
+        }
+        throw new StoreException("container '" + name + "' does not exist and could not be created at " + url("")
+            + " (HTTP " + r.status() + ": this user may not create containers); ask the account admin to create it");
+      }
+      throw SwiftHttp.statusError(r, put, name, url(""));
+    }
+  }
+
+  void ensureSegmentContainer() throws IOException {
+    if (segmentContainerReady) {
+      return;
+    }
+    int status;
+    try (SwiftHttp.Resp r = exec("HEAD", "/" + SwiftUrls.component(segmentContainer), null, timeout,
+        "HEAD of container '" + segmentContainer + "'")) {
+      status = r.status();
+    }
+    ensureContainer(segmentContainer, status);
+    segmentContainerReady = true;
+  }
+
+  // ---- request plumbing ----
+
+  private String url(String rel) {
+    SwiftSession s;
+    try {
+      s = auth.session();
+    } catch (IOException e) {
+      return describe();
+    }
+    return SwiftUrls.printable(s.storageUrl() + rel);
+  }
+
+  /**
+   * Sends one request with the current token. On 401 the token is renewed (once for all threads
+   * that saw it fail) and the request repeated once; a second 401 is an {@link AuthException}.
+   */
+  SwiftHttp.Resp exec(String method, String rel, Supplier<HttpRequest.BodyPublisher> body, Duration t,
+      String what, String... headers) throws IOException {
+    SwiftSession s = auth.session();
+    for (int attempt = 0; ; attempt++) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(V1Auth.uri(s.storageUrl() + rel))
+          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body.get())
+          .header("X-Auth-Token", s.token())
+          .timeout(t);
+      for (int i = 0; i + 1 < headers.length; i += 2) {
+        b.header(headers[i], headers[i + 1]);
+      }
+      SwiftHttp.Resp r = SwiftHttp.send(b.build(), what);
+      if (r.status() != 401) {
+        return r;
+      }
+      r.close();
+      if (attempt > 0) {
+        throw new AuthException("Swift rejected a fresh token for " + what + " at " + SwiftUrls.printable(s.storageUrl())
+            + "; check that the user may use this account or run `pantri auth`");
+      }
+      LOG.debug("token rejected during {}, re-authenticating", what);
+      s = auth.reauthenticate(s);
+    }
+  }
+
+  static String objectPath(String container, String key) {
+    return "/" + SwiftUrls.component(container) + "/" + SwiftUrls.path(key);
+  }
+
+  // ---- objects ----
+
+  @Override
+  public Optional<ObjectInfo> stat(String key) throws IOException {
+    Keys.check(key);
+    String what = "HEAD of object '" + key + "'";
+    try (SwiftHttp.Resp r = exec("HEAD", objectPath(container, key), null, timeout, what)) {
+      if (r.status() == 404) {
+        return Optional.empty();
+      }
+      if (!r.ok()) {
+        throw SwiftHttp.statusError(r, what, container, url(""));
+      }
+      long size = r.header("Content-Length").map(Long::parseLong).orElse(-1L);
+      long mtime = r.header("X-Object-Meta-Mtime").map(SwiftStore::parseMtime).orElse(-1L);
+      String etag = r.header("Etag").map(e -> e.replace("\"", "")).orElse(null);
+      return Optional.of(new ObjectInfo(key, size, mtime, etag));
+    }
+  }
+
+  /** python-swiftclient writes the mtime as a float string ("1500000000.000000"). */
+  static long parseMtime(String v) {
+    try {
+      return (long) Math.floor(Double.parseDouble(v.trim()));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  static String formatMtime(long seconds) {
+    return String.format(Locale.ROOT, "%d.000000", seconds);
+  }
+
+  @Override
+  public List<ObjectInfo> list(String prefix) throws IOException {
+    List<ObjectInfo> out = new ArrayList<>();
+    String marker = null;
+    while (true) {
+      List<JsonNode> page = listPage(container, prefix, marker, LISTING_LIMIT);
+      for (JsonNode n : page) {
+        out.add(new ObjectInfo(n.path("name").asText(), n.path("bytes").asLong(), -1,
+            n.hasNonNull("hash") ? n.get("hash").asText() : null));
+      }
+      if (page.size() < LISTING_LIMIT) {
+        return out;
+      }
+      marker = page.get(page.size() - 1).path("name").asText();
+    }
+  }
+
+  /** One listing request; an empty list when the container does not exist and {@code missingOk}. */
+  List<JsonNode> listPage(String cont, String prefix, String marker, int limit) throws IOException {
+    StringBuilder q = new StringBuilder("/").append(SwiftUrls.component(cont))
+        .append("?format=json&limit=").append(limit);
+    if (prefix != null && !prefix.isEmpty()) {
+      q.append("&prefix=").append(SwiftUrls.component(prefix));
+    }
+    if (marker != null) {
+      q.append("&marker=").append(SwiftUrls.component(marker));
+    }
+    String what = "listing of container '" + cont + "'";
+    try (SwiftHttp.Resp r = exec("GET", q.toString(), null, timeout, what, "Accept", "application/json")) {
+      if (r.status() == 204) {
+        return List.of();
+      }
+      if (r.status() == 404) {
+        throw new StoreException("container '" + cont + "' does not exist at " + url("") + " (listing failed)");
+      }
+      if (!r.ok()) {
+        throw SwiftHttp.statusError(r, what, cont, url(""));
+      }
+      JsonNode arr = JSON.readTree(r.body());
+      List<JsonNode> page = new ArrayList<>();
+      if (arr != null) {
+        arr.forEach(page::add);
+      }
+      return page;
+    }
+  }
+
+  @Override
+  public void put(String key, Path source, PutMeta meta) throws IOException {
+    Keys.check(key);
+    upload(container, key, new FileRangeBody(source, 0, meta.size()), "upload of '" + key + "'",
+        "X-Object-Meta-Mtime", formatMtime(meta.mtimeSeconds()), "X-Object-Meta-Sha256", meta.sha256());
+  }
+
+  /**
+   * PUTs a file range and makes sure Swift stored exactly those bytes. Returns the ETag. In the
+   * default "stream" mode the MD5 is computed while sending and compared with Swift's ETag
+   * afterwards (one read of the file); in "header" mode it is computed first and sent as the ETag
+   * header, so Swift itself refuses a damaged body with 422 (two reads of the file).
+   */
+  String upload(String cont, String name, FileRangeBody body, String what, String... meta) throws IOException {
+    String expected = etagHeader ? body.computeMd5() : null;
+    List<String> headers = new ArrayList<>(List.of(meta));
+    if (expected != null) {
+      headers.add("ETag");
+      headers.add(expected);
+    }
+    // Headers only arrive after the whole body was sent: allow 1 MB/s on top of the base timeout.
+    Duration t = timeout.plusSeconds(body.length() / 1_000_000);
+    try (SwiftHttp.Resp r = exec("PUT", objectPath(cont, name), body::publisher, t, what,
+        headers.toArray(String[]::new))) {
+      if (r.status() == 404) {
+        throw new StoreException("container '" + cont + "' does not exist at " + url("") + " (" + what + " failed)");
+      }
+      if (!r.ok()) {
+        throw SwiftHttp.statusError(r, what, cont, url(""));
+      }
+      String etag = r.header("Etag").map(e -> e.replace("\"", "")).orElse(null);
+      if (expected == null) {
+        String sent = body.sentMd5();
+        if (sent == null || !sent.equalsIgnoreCase(etag)) {
+          deleteQuietly(cont, name);
+          throw new RetryableStoreException(what + " was damaged in transit: Swift stored MD5 " + etag
+              + " but the file's bytes have MD5 " + sent + "; the object was removed", null);
+        }
+      }
+      return etag;
+    }
+  }
+
+  private void deleteQuietly(String cont, String name) {
+    try (SwiftHttp.Resp r = exec("DELETE", objectPath(cont, name), null, timeout, "delete of '" + name + "'")) {
+      LOG.debug("removed damaged upload {} (HTTP {})", name, r.status());
+    } catch (IOException e) {
+      LOG.debug("could not remove damaged upload {}: {}", name, e.getMessage());
+    }
+  }
+
+  @Override
+  public InputStream open(String key, long offset) throws IOException {
+    Keys.check(key);
+    String what = "download of '" + key + "'";
+    String[] range = offset > 0 ? new String[] {"Range", "bytes=" + offset + "-"} : new String[0];
+    // Only the time to the response headers is bounded here; the body is a live stream.
+    SwiftHttp.Resp r = exec("GET", objectPath(container, key), null, timeout, what, range);
+    if (r.status() == 404) {
+      r.close();
+      throw new ObjectNotFoundException(key, describe());
+    }
+    if (r.status() == 416) {
+      r.close();
+      return InputStream.nullInputStream(); // offset == size: nothing left to read
+    }
+    if (!r.ok()) {
+      throw SwiftHttp.statusError(r, what, container, url(""));
+    }
+    InputStream in = r.body();
+    if (offset > 0 && r.status() == 200) {
+      in.skipNBytes(offset); // the server ignored the Range header
+    }
+    return in;
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    Keys.check(key);
+    String what = "delete of '" + key + "'";
+    try (SwiftHttp.Resp r = exec("DELETE", objectPath(container, key), null, timeout, what)) {
+      if (!r.ok() && r.status() != 404) {
+        throw SwiftHttp.statusError(r, what, container, url(""));
+      }
+    }
+  }
+
+  @Override
+  public MultipartUpload startMultipart(String key, PutMeta meta) throws IOException {
+    Keys.check(key);
+    ensureSegmentContainer();
+    return new SwiftSlo(this, key, meta);
+  }
+
+  Duration timeout() {
+    return timeout;
+  }
+
+  @Override
+  public String toString() {
+    return describe();
+  }
+}
