@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs="git file python3 openjdk-17-jdk-headless maven curl"
+pkgs="git file python3 openjdk-17-jdk-headless maven curl s3cmd rclone"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

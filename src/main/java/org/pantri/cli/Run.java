@@ -75,7 +75,7 @@ final class Run {
     for (Failure f : r.failed) {
       err.println("failed: " + f.message());
     }
-    if (quiet && r.failed.isEmpty() && r.refused.isEmpty()) {
+    if ((quiet && r.failed.isEmpty() && r.refused.isEmpty()) || verb.equals("auth")) {
       return;
     }
     StringBuilder sb = new StringBuilder(r.dryRun ? "dry run, would have: " : "");
