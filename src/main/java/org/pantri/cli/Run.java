@@ -36,6 +36,7 @@ final class Run {
     try {
       Repository repo = Repository.find(Path.of("").toAbsolutePath(), g.repo, Path.of(System.getProperty("user.home")));
       repo.config().warnings().forEach(console::warn);
+      repo.excludeLocally(Repository.SECRET_FILES);
       Result r = op.run(repo, ctx);
       if (Main.CANCEL.isCancelled()) {
         r.interrupted = true;

@@ -97,6 +97,8 @@ public final class RetrieveOperation {
       return;
     }
     repo.git().pull();
+    // The pull may have changed pantri.toml: the options of this run are those of the new commit.
+    repo.reloadConfig();
   }
 
   private List<String> shelves(RetrieveRequest req) throws IOException, PantriException {
@@ -376,20 +378,6 @@ public final class RetrieveOperation {
     }
   }
 
-  /**
-   * Hides a file Pantri writes into the work tree from git status, in .git/info/exclude rather
-   * than .gitignore: a retrieve clone must stay unmodified or the next pull could refuse.
-   */
-  private void excludeLocally(String line) throws IOException {
-    Path exclude = repo.git().gitDir().resolve("info").resolve("exclude");
-    List<String> lines = Files.exists(exclude) ? Files.readAllLines(exclude) : List.of();
-    if (!lines.contains(line)) {
-      Files.createDirectories(exclude.getParent());
-      Files.writeString(exclude, (lines.isEmpty() || Files.size(exclude) == 0 ? "" : "\n") + line + "\n",
-          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-    }
-  }
-
   /** The original's {@code <shelf>_updated_objects.json}, at the repository root. */
   private void writeJsonReport(RetrieveRequest req, Map<String, Options> opts, Result result) throws IOException {
     List<String> names = req.shelves().isEmpty() ? List.of("all") : req.shelves();
@@ -409,7 +397,7 @@ public final class RetrieveOperation {
       m.put("retrieved", retrieved);
       m.put("removed", removed);
       Path out = repo.root().resolve(name + "_updated_objects.json");
-      excludeLocally("/" + out.getFileName());
+      repo.excludeLocally(List.of(out.getFileName().toString()));
       Path tmp = TransferEngine.tempBeside(out);
       try {
         Files.writeString(tmp, PythonJson.write(m));

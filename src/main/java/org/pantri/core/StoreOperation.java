@@ -141,7 +141,7 @@ public final class StoreOperation {
     TreeSet<String> binaries = new TreeSet<>();
     items.forEach(it -> binaries.add(it.path()));
     try {
-      int added = repo.ignoreExactly(binaries);
+      int added = repo.ignoreExactly(binaries) + repo.ignoreRepoPaths(Repository.SECRET_FILES);
       if (added > 0) {
         ctx.reporter().info("added " + added + " path(s) to .gitignore");
       }

@@ -77,6 +77,38 @@ public final class Repository {
     return config;
   }
 
+  /** Re-reads pantri.toml, e.g. after a pull changed it. */
+  public void reloadConfig() throws RepoException {
+    config = Config.load(root.resolve(Config.FILE_NAME));
+  }
+
+  /** The secret files kept at the root (SPEC §7); never committed. */
+  public static final List<String> SECRET_FILES = List.of(".pantri_auth_token", ".pantri_password");
+
+  /**
+   * Keeps the secret files out of git in this clone through .git/info/exclude, which never
+   * dirties the work tree (a retrieve clone must stay pullable).
+   */
+  public void excludeLocally(List<String> names) throws IOException {
+    Path exclude = git.gitDir().resolve("info").resolve("exclude");
+    List<String> lines = Files.exists(exclude) ? Files.readAllLines(exclude, StandardCharsets.UTF_8) : List.of();
+    StringBuilder add = new StringBuilder();
+    for (String n : names) {
+      String line = ignoreLine(n);
+      if (!lines.contains(line)) {
+        add.append(line).append('\n');
+      }
+    }
+    if (add.length() == 0) {
+      return;
+    }
+    Files.createDirectories(exclude.getParent());
+    byte[] old = Files.exists(exclude) ? Files.readAllBytes(exclude) : new byte[0];
+    String sep = old.length > 0 && old[old.length - 1] != '\n' ? "\n" : "";
+    Files.writeString(exclude, sep + add, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
+  }
+
   /** The shelf directories directly under shelves/ (hidden ones excluded), sorted. */
   public List<String> shelfNames() throws IOException {
     List<String> out = new ArrayList<>();
@@ -132,13 +164,18 @@ public final class Repository {
    * root .gitignore only what is missing. Returns how many lines were added.
    */
   public int ignoreExactly(Set<String> shelvesPaths) throws IOException {
+    return ignoreRepoPaths(shelvesPaths.stream().map(p -> SHELVES + "/" + p).toList());
+  }
+
+  /** Like {@link #ignoreExactly} for repo-relative paths. */
+  public int ignoreRepoPaths(List<String> repoPaths) throws IOException {
     Path gi = root.resolve(".gitignore");
     List<String> existing = Files.exists(gi)
         ? Files.readAllLines(gi, StandardCharsets.UTF_8) : List.of();
     Set<String> have = new LinkedHashSet<>(existing);
     List<String> add = new ArrayList<>();
-    for (String s : shelvesPaths) {
-      String line = ignoreLine(SHELVES + "/" + s);
+    for (String s : repoPaths) {
+      String line = ignoreLine(s);
       if (have.add(line)) {
         add.add(line);
       }
