@@ -70,6 +70,13 @@ final class Run {
     System.setProperty("org.slf4j.simpleLogger.showThreadName", verbose ? "true" : "false");
     System.setProperty("org.slf4j.simpleLogger.showDateTime", verbose ? "true" : "false");
     System.setProperty("org.slf4j.simpleLogger.log.software.amazon", verbose ? "info" : "warn");
+    // without --verbose, library warnings read like the console's own "warning: ..." lines
+    System.setProperty("org.slf4j.simpleLogger.showLogName", verbose ? "true" : "false");
+    System.setProperty("org.slf4j.simpleLogger.showShortLogName", "false");
+    if (!verbose) {
+      System.setProperty("org.slf4j.simpleLogger.warnLevelString", "warning:");
+      System.setProperty("org.slf4j.simpleLogger.errorLevelString", "error:");
+    }
   }
 
   private static void summary(PrintStream err, boolean quiet, String verb, Result r, double secs) {

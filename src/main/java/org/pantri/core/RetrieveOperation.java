@@ -19,6 +19,7 @@ import org.pantri.pitem.PythonJson;
 import org.pantri.plan.RetrievePlanner;
 import org.pantri.plan.RetrievePlanner.DestFact;
 import org.pantri.repo.Git;
+import org.pantri.repo.Layout;
 import org.pantri.repo.Options;
 import org.pantri.repo.RepoException;
 import org.pantri.repo.Repository;
@@ -326,8 +327,10 @@ public final class RetrieveOperation {
         }
       }
       if (!targets.isEmpty()) {
+        // content layout reads containers the original tool filled too (objects named by path)
+        String fallback = o.layout() == Layout.CONTENT ? Layout.PATH.key(first.path(), first.sha256()) : null;
         jobs.add(new TransferEngine.DownloadJob(e.getKey(), first.fileSize(), first.sha256(), targets,
-            first.path()));
+            first.path(), fallback));
       }
     }
     ObjectStore store = stores.get(o);

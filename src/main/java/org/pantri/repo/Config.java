@@ -62,8 +62,12 @@ public final class Config {
     JsonNode root;
     try {
       root = new TomlMapper().readTree(file.toFile());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      var loc = e.getLocation();
+      String where = loc == null || loc.getLineNr() < 1 ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+      throw new RepoException(file + " is not valid TOML" + where + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
     } catch (IOException e) {
-      throw new RepoException(file + " is not valid TOML: " + e.getMessage().lines().findFirst().orElse(""));
+      throw new RepoException(file + " could not be read: " + e.getMessage());
     }
     List<String> warnings = new ArrayList<>();
     Map<String, Object> defaults = new LinkedHashMap<>();

@@ -5,4 +5,9 @@ public class ObjectNotFoundException extends StoreException {
   public ObjectNotFoundException(String key, String where) {
     super("object '" + key + "' not found in " + where);
   }
+
+  /** The same condition with a message of the caller's, e.g. naming every key that was tried. */
+  public ObjectNotFoundException(String message) {
+    super(message);
+  }
 }

@@ -62,8 +62,17 @@ public final class TransferEngine implements AutoCloseable {
   /** Where one downloaded object goes, and the mtime it gets there. */
   public record Target(Path path, long mtimeSeconds) {}
 
-  /** Download {@code key} (expected size and SHA-256) to every target. */
-  public record DownloadJob(String key, long size, String sha256, List<Target> targets, String name) {}
+  /**
+   * Download {@code key} (expected size and SHA-256) to every target. When {@code key} does not
+   * exist, {@code fallbackKey} (may be null) is tried: containers the original tool filled name
+   * objects by path, and the SHA-256 check makes reading them under another name safe.
+   */
+  public record DownloadJob(String key, long size, String sha256, List<Target> targets, String name,
+      String fallbackKey) {
+    public DownloadJob(String key, long size, String sha256, List<Target> targets, String name) {
+      this(key, size, sha256, targets, name, null);
+    }
+  }
 
   public TransferEngine(ObjectStore store, int jobs, RetryPolicy retry, ProgressListener progress,
       Cancellation cancel) {
@@ -269,7 +278,7 @@ public final class TransferEngine implements AutoCloseable {
 
   private long copyFromStore(DownloadJob job, Path partial, long have, MessageDigest sha) throws IOException {
     byte[] buf = new byte[BUFFER];
-    try (InputStream in = store.open(job.key(), have);
+    try (InputStream in = openObject(job, have);
         FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.APPEND)) {
       while (true) {
@@ -302,6 +311,23 @@ public final class TransferEngine implements AutoCloseable {
       out.force(true);
     }
     return have;
+  }
+
+  private InputStream openObject(DownloadJob job, long offset) throws IOException {
+    try {
+      return store.open(job.key(), offset);
+    } catch (ObjectNotFoundException e) {
+      if (job.fallbackKey() == null || job.fallbackKey().equals(job.key())) {
+        throw e;
+      }
+      try {
+        InputStream in = store.open(job.fallbackKey(), offset);
+        LOG.debug("{}: {} not found, reading {} instead", job.name(), job.key(), job.fallbackKey());
+        return in;
+      } catch (ObjectNotFoundException e2) {
+        throw new ObjectNotFoundException(e.getMessage() + " (nor under its path '" + job.fallbackKey() + "')");
+      }
+    }
   }
 
   /** Moves the verified temp file to the last target; other targets get copies. Atomic each. */
@@ -438,6 +464,11 @@ public final class TransferEngine implements AutoCloseable {
     String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     if (t instanceof FileSystemException fse && fse.getReason() != null) {
       msg = fse.getFile() + ": " + fse.getReason();
+    }
+    if (msg.contains("No space left on device")) {
+      // the partial download is kept so a rerun resumes it once space is freed
+      msg += " (free space on the destination's file system, then rerun; partial downloads under "
+          + ".pantri/partial resume)";
     }
     return new Failure(name, msg.startsWith(name) ? msg : name + ": " + msg, kind);
   }

@@ -199,6 +199,40 @@ class EndToEndTest {
     assertThat(Files.getLastModifiedTime(f.dest.resolve("legacy/tool.pkg")).toMillis()).isEqualTo(1_500_000_000_000L);
   }
 
+  /** Writes the object by path, as the original did, and the pitem the original wrote for it. */
+  private void legacyObject(String rel, byte[] content, byte[] pitemDescribes) throws Exception {
+    Path obj = f.store.resolve(rel);
+    Files.createDirectories(obj.getParent());
+    Files.write(obj, content);
+    Path pitem = f.author.resolve("shelves/" + rel + ".pitem");
+    Files.createDirectories(pitem.getParent());
+    Files.writeString(pitem, "{\n  \"" + rel + "\": {\n    \"file_size\": " + pitemDescribes.length
+        + ",\n    \"modified_time\": 1500000000,\n    \"sha1_hash\": \"" + hex("SHA-1", pitemDescribes)
+        + "\",\n    \"sha256_hash\": \"" + hex("SHA-256", pitemDescribes) + "\"\n  }\n}");
+  }
+
+  @Test
+  void contentLayoutFallsBackToObjectsTheOriginalNamedByPath() throws Exception {
+    byte[] content = "\0left by the original".getBytes(StandardCharsets.UTF_8);
+    legacyObject("legacy/tool.pkg", content, content);
+    // overwritten in the store since the pitem was written (the original replaced objects in place)
+    byte[] old = "\0version 1 of the app".getBytes(StandardCharsets.UTF_8);
+    byte[] now = "\0version 2 of the app".getBytes(StandardCharsets.UTF_8);
+    legacyObject("legacy/app.pkg", now, old);
+    f.commitAndPush("legacy");
+    Pantri.Out r = f.retrieve(); // default layout: content
+    assertThat(r.code()).as(r.toString()).isEqualTo(1);
+    assertThat(Files.readAllBytes(f.dest.resolve("legacy/tool.pkg"))).isEqualTo(content);
+    assertThat(r.stderr()).contains("legacy/app.pkg").contains("corrupt or was replaced");
+    assertThat(f.dest.resolve("legacy/app.pkg")).doesNotExist();
+    // an object under neither name names both in the error
+    Files.delete(f.store.resolve("legacy/tool.pkg"));
+    Files.delete(f.dest.resolve("legacy/tool.pkg"));
+    Pantri.Out r2 = f.retrieve("--force");
+    assertThat(r2.code()).isEqualTo(1);
+    assertThat(r2.stderr()).contains("sha256/").contains("nor under its path 'legacy/tool.pkg'");
+  }
+
   static String hex(String alg, byte[] b) throws Exception {
     return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance(alg).digest(b));
   }

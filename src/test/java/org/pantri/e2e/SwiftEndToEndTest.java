@@ -132,6 +132,12 @@ class SwiftEndToEndTest {
     Files.createDirectories(dl);
     swiftCli(dl, "download", container, "mac/tools/app.pkg");
     assertThat(dl.resolve("mac/tools/app.pkg")).hasSameBinaryContentAs(f.author.resolve("shelves/mac/tools/app.pkg"));
+    // the default content layout reads the same container: missing sha256/ keys fall back to the path
+    Path dest2 = tmp.resolve("dest2");
+    Pantri.Out c = f.pantri.run(f.server, "retrieve", "--layout", "content", "-d", dest2.toString());
+    assertThat(c.code()).as(c.toString()).isZero();
+    assertThat(Files.readAllBytes(dest2.resolve("legacy/tool.pkg"))).isEqualTo(Files.readAllBytes(legacy));
+    assertThat(dest2.resolve("mac/tools/app.pkg")).hasSameBinaryContentAs(f.author.resolve("shelves/mac/tools/app.pkg"));
   }
 
   @Test
