@@ -169,8 +169,34 @@ public final class StoreOperation {
         result.bytes += j.meta().size();
       }));
     }
+    untrackStoredBinaries(result);
     if (ctx.cancel().isCancelled()) {
       result.interrupted = true;
+    }
+  }
+
+  /**
+   * A binary committed before it was stored stays in git despite its .gitignore line: take it out
+   * of the index (the file stays on disk) once its pitem exists, so the next commit carries the
+   * pointer instead of the bytes.
+   */
+  private void untrackStoredBinaries(Result result) throws PantriException {
+    List<String> withPitem = new ArrayList<>();
+    synchronized (result.stored) {
+      withPitem.addAll(result.stored);
+    }
+    synchronized (result.skipped) {
+      withPitem.addAll(result.skipped);
+    }
+    try {
+      List<String> untracked = repo.git().untrack(withPitem);
+      if (!untracked.isEmpty()) {
+        ctx.reporter().warn("removed " + untracked.size() + " stored binar" + (untracked.size() == 1 ? "y" : "ies")
+            + " from git's index (git rm --cached; the files stay on disk), e.g. " + untracked.get(0)
+            + ": commit to replace them by their pitems");
+      }
+    } catch (IOException e) {
+      throw new PantriException(ExitCodes.REPO, "cannot update git's index: " + e.getMessage(), e);
     }
   }
 

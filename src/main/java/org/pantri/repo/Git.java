@@ -134,6 +134,35 @@ public final class Git {
     return out;
   }
 
+  /**
+   * Removes from the index (not from disk) those of {@code paths} (relative to the work tree)
+   * that git tracks. Returns the paths it untracked.
+   */
+  public List<String> untrack(List<String> paths) throws IOException {
+    List<String> untracked = new ArrayList<>();
+    // literal pathspecs: a stored name like "a*b[1].pkg" must not act as a glob
+    for (int i = 0; i < paths.size(); i += 500) {
+      List<String> args = new ArrayList<>(List.of("ls-files", "-z", "--"));
+      paths.subList(i, Math.min(paths.size(), i + 500)).forEach(p -> args.add(":(literal)" + p));
+      Result ls = run(args.toArray(String[]::new));
+      if (ls.exitCode() != 0) {
+        throw new RepoException("git ls-files failed: " + ls.stderr());
+      }
+      List<String> tracked = splitNul(ls.stdout());
+      if (tracked.isEmpty()) {
+        continue;
+      }
+      List<String> rm = new ArrayList<>(List.of("rm", "--cached", "-q", "--"));
+      tracked.forEach(p -> rm.add(":(literal)" + p));
+      Result r = run(rm.toArray(String[]::new));
+      if (r.exitCode() != 0) {
+        throw new RepoException("git rm --cached failed: " + r.stderr());
+      }
+      untracked.addAll(tracked);
+    }
+    return untracked;
+  }
+
   /** Tracked paths under pathspec that git reports as modified or deleted in the work tree. */
   public boolean isTracked(String path) throws IOException {
     return run("ls-files", "--error-unmatch", "-z", "--", path).exitCode() == 0;

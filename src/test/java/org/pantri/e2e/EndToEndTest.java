@@ -199,6 +199,26 @@ class EndToEndTest {
     assertThat(Files.getLastModifiedTime(f.dest.resolve("legacy/tool.pkg")).toMillis()).isEqualTo(1_500_000_000_000L);
   }
 
+  @Test
+  void binaryCommittedBeforeStoreIsUntrackedAndRetrievedFromTheStore() throws Exception {
+    Path bin = f.binary("mac/old.pkg", 50_000, 21);
+    f.pantri.git(f.author, "add", "-f", "shelves/mac/old.pkg");
+    f.pantri.git(f.author, "commit", "-q", "-m", "binary committed to git, the old way");
+    f.pantri.git(f.author, "push", "-q");
+    assertThat(f.retrieve().code()).isZero(); // DEST gets it as a plain git file
+    Pantri.Out s = f.store();
+    assertThat(s.code()).as(s.toString()).isZero();
+    assertThat(s.stderr()).contains("removed 1 stored binary from git's index");
+    assertThat(bin).exists(); // untracked, not deleted
+    f.commitAndPush("pointer instead of bytes");
+    assertThat(f.pantri.git(f.author, "ls-files", "shelves/mac")).isEqualTo("shelves/mac/old.pkg.pitem\n");
+    assertThat(f.pantri.git(f.author, "status", "--porcelain")).isEmpty();
+    Pantri.Out r = f.retrieve();
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(RepoFixture.tree(f.dest)).isEqualTo(f.expectedDest());
+    assertThat(Files.getLastModifiedTime(f.dest.resolve("mac/old.pkg"))).isEqualTo(Files.getLastModifiedTime(bin));
+  }
+
   /** Writes the object by path, as the original did, and the pitem the original wrote for it. */
   private void legacyObject(String rel, byte[] content, byte[] pitemDescribes) throws Exception {
     Path obj = f.store.resolve(rel);
