@@ -2,7 +2,6 @@ package org.pantri.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The behaviour every {@link ObjectStore} must have. Each backend's test subclasses this and
  * returns a fresh, empty store (its own container / bucket / directory) from {@link #newStore}.
+ * Stores with the multipart capability extend {@link MultipartStoreContractTest} instead.
  */
 public abstract class ObjectStoreContractTest {
   @TempDir protected Path tmp;
@@ -198,30 +198,5 @@ public abstract class ObjectStoreContractTest {
       pool.shutdownNow();
     }
     assertThat(store.list("conc/")).hasSize(n);
-  }
-
-  @Test
-  void multipartUploadAssemblesPartsInOrderAndResumes() throws Exception {
-    assumeTrue(store instanceof MultipartStore, "store has no multipart capability");
-    MultipartStore mp = (MultipartStore) store;
-    int partSize = (int) Math.min(mp.partSize(), 6 * 1024 * 1024);
-    assumeTrue(partSize > 0);
-    int size = partSize * 2 + 1000;
-    Path f = file("big.bin", size, 42);
-    PutMeta m = meta(f, 1_700_000_000L);
-    MultipartStore.MultipartUpload up = mp.startMultipart("big/obj.bin", m);
-    Map<Integer, String> etags = new java.util.TreeMap<>();
-    etags.put(2, up.putPart(2, f, partSize, partSize));
-    // a second start for the same key and content finds part 2 and does not need it again
-    MultipartStore.MultipartUpload again = mp.startMultipart("big/obj.bin", m);
-    Map<Integer, String> stored = again.storedParts();
-    if (!stored.isEmpty()) {
-      assertThat(stored).containsKey(2);
-    }
-    etags.put(1, again.putPart(1, f, 0, partSize));
-    etags.put(3, again.putPart(3, f, 2L * partSize, size - 2L * partSize));
-    again.complete(etags);
-    assertThat(read(store, "big/obj.bin", 0)).isEqualTo(Files.readAllBytes(f));
-    assertThat(store.stat("big/obj.bin").orElseThrow().size()).isEqualTo(size);
   }
 }

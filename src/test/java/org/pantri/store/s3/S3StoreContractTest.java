@@ -4,13 +4,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.pantri.store.ObjectStore;
-import org.pantri.store.ObjectStoreContractTest;
+import org.pantri.store.MultipartStoreContractTest;
 import org.pantri.testsupport.TestServers;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** The store contract against a real S3 API (Swift's s3api), one fresh bucket per test. */
 @Tag("s3")
-class S3StoreContractTest extends ObjectStoreContractTest {
+class S3StoreContractTest extends MultipartStoreContractTest {
   private static S3Client raw;
   private String bucket;
 

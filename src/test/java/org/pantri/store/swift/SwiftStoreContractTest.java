@@ -4,12 +4,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.pantri.store.ObjectStore;
-import org.pantri.store.ObjectStoreContractTest;
+import org.pantri.store.MultipartStoreContractTest;
 import org.pantri.testsupport.TestServers;
 
 /** The store contract against the real Swift server, each test in a fresh container. */
 @Tag("swift")
-class SwiftStoreContractTest extends ObjectStoreContractTest {
+class SwiftStoreContractTest extends MultipartStoreContractTest {
 
   @BeforeAll
   static void server() {
