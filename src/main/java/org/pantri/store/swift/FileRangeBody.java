@@ -1,16 +1,11 @@
 package org.pantri.store.swift;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.http.HttpRequest;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -20,12 +15,12 @@ import java.util.HexFormat;
  * memory) and MD5-hashed on the way out, so the bytes actually sent can be compared with the ETag
  * Swift computed over the bytes it received.
  */
-final class FileRangeBody {
+final class FileRangeBody implements SwiftHttp.Body {
+  private static final int BUFFER = 256 * 1024;
   private final Path file;
   private final long offset;
   private final long length;
-  private volatile MessageDigest lastDigest;
-  private volatile CountingStream lastStream;
+  private volatile String sentMd5;
 
   FileRangeBody(Path file, long offset, long length) {
     this.file = file;
@@ -33,41 +28,39 @@ final class FileRangeBody {
     this.length = length;
   }
 
-  long length() {
+  @Override
+  public long length() {
     return length;
   }
 
-  /** A fresh publisher; the client may call this again for a re-sent request. */
-  HttpRequest.BodyPublisher publisher() {
-    if (length == 0) {
-      lastDigest = md5();
-      return HttpRequest.BodyPublishers.noBody();
+  /** Sends the range; may be called again for a repeated request. */
+  @Override
+  public void writeTo(OutputStream out) throws IOException {
+    sentMd5 = null;
+    MessageDigest md = md5();
+    byte[] b = new byte[(int) Math.min(BUFFER, Math.max(1, length))];
+    ByteBuffer buf = ByteBuffer.wrap(b);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long pos = offset;
+      long end = offset + length;
+      while (pos < end) {
+        buf.clear();
+        buf.limit((int) Math.min(b.length, end - pos));
+        int n = ch.read(buf, pos);
+        if (n < 0) {
+          throw new IOException(file + " became shorter while it was uploaded (expected " + end + " bytes)");
+        }
+        md.update(b, 0, n);
+        out.write(b, 0, n);
+        pos += n;
+      }
     }
-    return HttpRequest.BodyPublishers.fromPublisher(
-        HttpRequest.BodyPublishers.ofInputStream(this::openStream), length);
+    sentMd5 = HexFormat.of().formatHex(md.digest());
   }
 
-  private InputStream openStream() {
-    try {
-      FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-      ch.position(offset);
-      MessageDigest md = md5();
-      CountingStream s = new CountingStream(Channels.newInputStream(ch), length);
-      lastDigest = md;
-      lastStream = s;
-      return new DigestInputStream(s, md);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** MD5 hex of what the last publisher sent, or null if it did not send all {@code length} bytes. */
+  /** MD5 hex of what the last {@link #writeTo} sent, or null if it did not send all bytes. */
   String sentMd5() {
-    CountingStream s = lastStream;
-    if (length > 0 && (s == null || s.count != length)) {
-      return null;
-    }
-    return HexFormat.of().formatHex(lastDigest.digest());
+    return sentMd5;
   }
 
   /** MD5 hex of the range, read from disk in a separate pass (for the ETag request header). */
@@ -97,41 +90,6 @@ final class FileRangeBody {
       return MessageDigest.getInstance("MD5");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK lacks MD5", e);
-    }
-  }
-
-  /** Stops at {@code limit} bytes and counts what was read. */
-  private static final class CountingStream extends FilterInputStream {
-    private final long limit;
-    long count;
-
-    CountingStream(InputStream in, long limit) {
-      super(in);
-      this.limit = limit;
-    }
-
-    @Override
-    public int read() throws IOException {
-      if (count >= limit) {
-        return -1;
-      }
-      int b = in.read();
-      if (b >= 0) {
-        count++;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (count >= limit) {
-        return -1;
-      }
-      int n = in.read(b, off, (int) Math.min(len, limit - count));
-      if (n > 0) {
-        count += n;
-      }
-      return n;
     }
   }
 }

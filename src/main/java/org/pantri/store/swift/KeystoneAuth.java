@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import org.pantri.store.StoreException;
 
@@ -37,10 +36,9 @@ final class KeystoneAuth {
 
   static SwiftSession login(String authUrl, Credentials c, Scope s, Duration timeout) throws IOException {
     URI uri = tokensUri(authUrl);
-    HttpRequest req = HttpRequest.newBuilder(uri)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body(c, s))))
-        .header("Content-Type", "application/json").header("Accept", "application/json")
-        .timeout(timeout).build();
+    SwiftHttp.Request req = new SwiftHttp.Request("POST", uri)
+        .body(SwiftHttp.bytes(JSON.writeValueAsBytes(body(c, s))))
+        .header("Content-Type", "application/json").header("Accept", "application/json").timeout(timeout);
     try (SwiftHttp.Resp r = SwiftHttp.send(req, "Keystone v3 authentication")) {
       if (r.status() == 401 || r.status() == 403) {
         throw SwiftAuthenticator.rejected(c, authUrl);

@@ -2,7 +2,6 @@ package org.pantri.store.swift;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import org.pantri.store.AuthException;
 import org.pantri.store.StoreSettings;
@@ -180,9 +179,7 @@ final class SwiftAuthenticator {
   static int headStatus(SwiftSession s, String container, Duration timeout) throws IOException {
     String path = container == null ? "" : "/" + SwiftUrls.component(container);
     URI uri = V1Auth.uri(s.storageUrl() + path);
-    HttpRequest req = HttpRequest.newBuilder(uri)
-        .method("HEAD", HttpRequest.BodyPublishers.noBody())
-        .header("X-Auth-Token", s.token()).timeout(timeout).build();
+    SwiftHttp.Request req = new SwiftHttp.Request("HEAD", uri).header("X-Auth-Token", s.token()).timeout(timeout);
     try (SwiftHttp.Resp r = SwiftHttp.send(req, "HEAD of container '" + container + "'")) {
       return r.status();
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -122,7 +121,7 @@ final class SwiftSlo implements MultipartStore.MultipartUpload {
     byte[] body = JSON.writeValueAsBytes(manifest);
     String what = "manifest upload of '" + key + "'";
     try (SwiftHttp.Resp r = store.exec("PUT", SwiftStore.objectPath(store.container(), key) + "?multipart-manifest=put",
-        () -> HttpRequest.BodyPublishers.ofByteArray(body), store.timeout(), what,
+        SwiftHttp.bytes(body), store.timeout(), what,
         "Content-Type", "application/octet-stream",
         "X-Object-Meta-Mtime", SwiftStore.formatMtime(meta.mtimeSeconds()),
         "X-Object-Meta-Sha256", meta.sha256())) {

@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.pantri.store.AuthException;
 import org.pantri.store.Keys;
 import org.pantri.store.MultipartStore;
@@ -193,18 +191,27 @@ public final class SwiftStore implements MultipartStore {
    * Sends one request with the current token. On 401 the token is renewed (once for all threads
    * that saw it fail) and the request repeated once; a second 401 is an {@link AuthException}.
    */
-  SwiftHttp.Resp exec(String method, String rel, Supplier<HttpRequest.BodyPublisher> body, Duration t,
+  SwiftHttp.Resp exec(String method, String rel, SwiftHttp.Body body, Duration t,
       String what, String... headers) throws IOException {
     SwiftSession s = auth.session();
     for (int attempt = 0; ; attempt++) {
-      HttpRequest.Builder b = HttpRequest.newBuilder(V1Auth.uri(s.storageUrl() + rel))
-          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body.get())
-          .header("X-Auth-Token", s.token())
-          .timeout(t);
+      SwiftHttp.Request req = new SwiftHttp.Request(method, V1Auth.uri(s.storageUrl() + rel))
+          .header("X-Auth-Token", s.token()).body(body).timeout(t);
       for (int i = 0; i + 1 < headers.length; i += 2) {
-        b.header(headers[i], headers[i + 1]);
+        req.header(headers[i], headers[i + 1]);
       }
-      SwiftHttp.Resp r = SwiftHttp.send(b.build(), what);
+      SwiftHttp.Resp r;
+      try {
+        r = SwiftHttp.send(req, what);
+      } catch (SwiftHttp.BodyNotSentException e) {
+        // Swift may have refused the token before reading the body; one HEAD tells.
+        if (attempt > 0 || SwiftAuthenticator.headStatus(s, container, timeout) != 401) {
+          throw e;
+        }
+        LOG.debug("token rejected during {} (connection closed while sending), re-authenticating", what);
+        s = auth.reauthenticate(s);
+        continue;
+      }
       if (r.status() != 401) {
         return r;
       }
@@ -324,7 +331,7 @@ public final class SwiftStore implements MultipartStore {
     }
     // Headers only arrive after the whole body was sent: allow 1 MB/s on top of the base timeout.
     Duration t = timeout.plusSeconds(body.length() / 1_000_000);
-    try (SwiftHttp.Resp r = exec("PUT", objectPath(cont, name), body::publisher, t, what,
+    try (SwiftHttp.Resp r = exec("PUT", objectPath(cont, name), body, t, what,
         headers.toArray(String[]::new))) {
       if (r.status() == 404) {
         throw new StoreException("container '" + cont + "' does not exist at " + url("") + " (" + what + " failed)");

@@ -2,7 +2,6 @@ package org.pantri.store.swift;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import org.pantri.store.AuthException;
 import org.pantri.store.StoreException;
@@ -13,9 +12,8 @@ final class V1Auth {
 
   static SwiftSession login(String authUrl, Credentials c, Duration timeout) throws IOException {
     URI uri = uri(authUrl);
-    HttpRequest req = HttpRequest.newBuilder(uri).GET()
-        .header("X-Auth-User", c.user).header("X-Auth-Key", c.password)
-        .timeout(timeout).build();
+    SwiftHttp.Request req = new SwiftHttp.Request("GET", uri)
+        .header("X-Auth-User", c.user).header("X-Auth-Key", c.password).timeout(timeout);
     try (SwiftHttp.Resp r = SwiftHttp.send(req, "v1 authentication")) {
       if (r.status() == 401 || r.status() == 403) {
         throw SwiftAuthenticator.rejected(c, authUrl);

@@ -252,4 +252,25 @@ class SwiftAuthTest {
     assertThat(store.authenticator().logins()).isEqualTo(2);
     assertThat(tokenJson().get("auth_token").asText()).isNotEqualTo(oldToken);
   }
+
+  /**
+   * A large body and a dead token: Swift may answer 401 before reading the body and close the
+   * connection, so the client sees a broken pipe, not the status. The run must still succeed.
+   */
+  @Test
+  void tokenExpiredBeforeALargeUploadReauthenticates() throws Exception {
+    SwiftStore store = open(SwiftTestEnv.settings(dir, SwiftTestEnv.unique("pantri-auth"), SwiftTestEnv.v1Env()));
+    Path f = dir.resolve("big.bin");
+    byte[] data = new byte[32 << 20];
+    new Random(2).nextBytes(data);
+    Files.write(f, data);
+    PutMeta meta = new PutMeta(data.length, 1_600_000_000L, HexFormat.of().formatHex(
+        MessageDigest.getInstance("SHA-256").digest(data)));
+    expireToken(tokenJson().get("auth_token").asText());
+    store.put("big", f, meta);
+    try (var in = store.open("big", 0)) {
+      assertThat(in.readAllBytes()).isEqualTo(data);
+    }
+    assertThat(store.authenticator().logins()).isEqualTo(2);
+  }
 }
