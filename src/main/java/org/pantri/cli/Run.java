@@ -34,7 +34,19 @@ final class Run {
         Context.defaultDataDir(env), progress, Main.CANCEL, console);
     long t0 = System.nanoTime();
     try {
-      Repository repo = Repository.find(Path.of("").toAbsolutePath(), g.repo, Path.of(System.getProperty("user.home")));
+      Path home = Context.homeDir(env);
+      Repository repo;
+      try {
+        repo = Repository.find(Path.of("").toAbsolutePath(), g.repo, home);
+      } catch (Repository.NotARepositoryException e) {
+        // asked once on a terminal, then remembered (the original's behaviour); never in unattended runs
+        String answer = tty && !g.passwordFile ? console.ask("Path to your package repository (remembered in ~/"
+            + Repository.USER_CONFIG + ")", null) : null;
+        if (answer == null || answer.isBlank()) {
+          throw e;
+        }
+        repo = Repository.remember(Path.of(answer.trim().replaceFirst("^~(?=/|$)", home.toString())), home);
+      }
       repo.config().warnings().forEach(console::warn);
       repo.excludeLocally(Repository.SECRET_FILES);
       Result r = op.run(repo, ctx);

@@ -46,7 +46,16 @@ public record Context(
   public static Path defaultDataDir(Map<String, String> env) {
     String xdg = env.get("XDG_DATA_HOME");
     Path base = xdg != null && !xdg.isBlank()
-        ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        ? Path.of(xdg) : homeDir(env).resolve(".local").resolve("share");
     return base.resolve("pantri").resolve("objects");
+  }
+
+  /**
+   * The user's home: $HOME as git and the original tool use it, else the JVM's idea (which comes
+   * from the password database and ignores $HOME).
+   */
+  public static Path homeDir(Map<String, String> env) {
+    String h = env.get("HOME");
+    return h != null && !h.isBlank() ? Path.of(h) : Path.of(System.getProperty("user.home"));
   }
 }

@@ -47,8 +47,27 @@ public final class Repository {
         return open(Path.of(n.get("itbin_path").asText()), remembered.toString());
       }
     }
-    throw new RepoException("not inside a git repository; run pantri inside your package repository,"
+    throw new NotARepositoryException("not inside a git repository; run pantri inside your package repository,"
         + " pass --repo DIR, or put {\"itbin_path\": \"/path/to/repo\"} in ~/" + USER_CONFIG);
+  }
+
+  /** Thrown by {@link #find} when neither the directory nor ~/.pantri_config.json names a repository. */
+  public static final class NotARepositoryException extends RepoException {
+    NotARepositoryException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Opens {@code dir} and remembers it in ~/.pantri_config.json for runs outside any repository,
+   * as the original tool did after asking once.
+   */
+  public static Repository remember(Path dir, Path home) throws IOException {
+    Repository repo = open(dir.toAbsolutePath().normalize(), "your answer");
+    Files.writeString(home.resolve(USER_CONFIG),
+        new ObjectMapper().writeValueAsString(java.util.Map.of("itbin_path", repo.root().toString())),
+        StandardCharsets.UTF_8);
+    return repo;
   }
 
   private static Repository open(Path dir, String source) throws IOException {

@@ -219,6 +219,23 @@ class EndToEndTest {
     assertThat(Files.getLastModifiedTime(f.dest.resolve("mac/old.pkg"))).isEqualTo(Files.getLastModifiedTime(bin));
   }
 
+  @Test
+  void outsideAnyRepositoryTheRememberedItbinPathIsUsed() throws Exception {
+    f.binary("mac/a.pkg", 3000, 5);
+    assertThat(f.store().code()).isZero();
+    f.commitAndPush("a");
+    Path elsewhere = tmp.resolve("not-a-repo");
+    Files.createDirectories(elsewhere);
+    Pantri.Out lost = f.pantri.run(elsewhere, "retrieve", "-d", f.dest.toString());
+    assertThat(lost.code()).isEqualTo(3);
+    assertThat(lost.stderr()).contains("not inside a git repository").contains(".pantri_config.json");
+    // the original's file, in $HOME (the test's own home directory, not the JVM's user.home)
+    Files.writeString(f.pantri.home().resolve(".pantri_config.json"), "{\"itbin_path\": \"" + f.server + "\"}");
+    Pantri.Out r = f.pantri.run(elsewhere, "retrieve", "-d", f.dest.toString());
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(RepoFixture.tree(f.dest)).isEqualTo(f.expectedDest());
+  }
+
   /** Writes the object by path, as the original did, and the pitem the original wrote for it. */
   private void legacyObject(String rel, byte[] content, byte[] pitemDescribes) throws Exception {
     Path obj = f.store.resolve(rel);
