@@ -10,6 +10,9 @@ import java.util.HexFormat;
 
 /** SHA-1 and SHA-256 of a file in one read. (Placeholder: single-threaded.) */
 public final class Hasher {
+  /** Bytes per read. */
+  static final int BUFFER = 1 << 16;
+
   private Hasher() {}
 
   public static Digests hash(Path file) throws IOException {
@@ -22,7 +25,7 @@ public final class Hasher {
       throw new IllegalStateException(e);
     }
     long size = 0;
-    byte[] buf = new byte[1 << 16];
+    byte[] buf = new byte[BUFFER];
     try (InputStream in = Files.newInputStream(file)) {
       int n;
       while ((n = in.read(buf)) > 0) {
