@@ -246,7 +246,7 @@ class PitemPythonCompatTest {
         "            f.write(text.encode('utf-8', 'surrogatepass'))");
     Random r = new Random(4711);
     List<Pitem> pitems = new ArrayList<>();
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < 200; i++) {
       pitems.add(randomPitem(r, true));
     }
     List<List<Object>> in = new ArrayList<>();
