@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.text.Normalizer;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -48,7 +51,7 @@ public final class PitemCodec {
 
   /**
    * Checks that a pitem key is a safe path relative to shelves/: not empty, not absolute, no
-   * backslash, NUL or control character, no empty, "." or ".." segment.
+   * backslash, NUL or control character (C0, DEL or C1), no empty, "." or ".." segment.
    */
   public static void checkRelativePath(String key, String where) throws PitemException {
     if (key.isEmpty()) {
@@ -59,7 +62,7 @@ public final class PitemCodec {
     }
     for (int i = 0; i < key.length(); i++) {
       char c = key.charAt(i);
-      if (c == '\\' || c < 0x20 || c == 0x7f) {
+      if (c == '\\' || Character.isISOControl(c)) {
         throw new PitemException(where + ": object path '" + printable(key)
             + "' contains a backslash or control character; refused");
       }
@@ -85,7 +88,9 @@ public final class PitemCodec {
     try {
       root = MAPPER.readTree(bytes);
     } catch (JsonProcessingException e) {
-      throw new PitemException(where + ": not valid JSON (" + e.getOriginalMessage() + ")");
+      // Jackson quotes the offending token: escaped and cut, so a hostile file cannot put
+      // terminal escapes or much of its content into logs.
+      throw new PitemException(where + ": not valid JSON (" + printable(String.valueOf(e.getOriginalMessage())) + ")");
     } catch (IOException e) {
       throw new PitemException(where + ": unreadable (" + e.getMessage() + ")");
     }
@@ -97,17 +102,17 @@ public final class PitemCodec {
     checkRelativePath(key, where);
     if (expectedPath != null && !nfc(key).equals(nfc(expectedPath))) {
       throw new PitemException(where + ": names '" + printable(key)
-          + "' but its location says '" + expectedPath + "'; refused");
+          + "' but its location says '" + printable(expectedPath) + "'; refused");
     }
     JsonNode v = e.getValue();
     if (!v.isObject()) {
       throw new PitemException(where + ": value of '" + key + "' is not an object");
     }
-    long size = requireLong(v, "file_size", where);
+    long size = requireLong(v, "file_size", where, false);
     if (size < 0) {
       throw new PitemException(where + ": negative file_size");
     }
-    long mtime = v.has("modified_time") ? requireLong(v, "modified_time", where) : 0;
+    long mtime = v.has("modified_time") ? requireLong(v, "modified_time", where, true) : 0;
     String sha1 = optionalHex(v, "sha1_hash", HEX40, where);
     String sha256 = optionalHex(v, "sha256_hash", HEX64, where);
     if (sha256 == null) {
@@ -124,19 +129,37 @@ public final class PitemCodec {
     return new Pitem(key, size, mtime, sha1, sha256, extra);
   }
 
-  /** Reads a pitem file; {@code expectedPath} as for {@link #decode}. */
+  /**
+   * Reads a pitem file; {@code expectedPath} as for {@link #decode}. Only a regular file, never
+   * through a symbolic link: a committed link could make us read (and quote in errors) any file
+   * on the machine, and /dev/zero or a FIFO would never end or never open.
+   */
   public static Pitem read(Path file, String expectedPath) throws PitemException, IOException {
-    long len = Files.size(file);
-    if (len > MAX_BYTES) {
-      throw new PitemException(file + ": " + len + " bytes is too large for a pitem");
+    BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (a.isSymbolicLink()) {
+      throw new PitemException(file + ": is a symbolic link; a pitem must be a regular file; refused");
     }
-    return decode(Files.readAllBytes(file), expectedPath, file.toString());
+    if (!a.isRegularFile()) {
+      throw new PitemException(file + ": not a regular file; refused");
+    }
+    if (a.size() > MAX_BYTES) {
+      throw new PitemException(file + ": " + a.size() + " bytes is too large for a pitem");
+    }
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+      // Bounded whatever the size said: the file may grow between the stat and the read.
+      bytes = in.readNBytes((int) MAX_BYTES + 1);
+    }
+    if (bytes.length > MAX_BYTES) {
+      throw new PitemException(file + ": more than " + MAX_BYTES + " bytes is too large for a pitem");
+    }
+    return decode(bytes, expectedPath, file.toString());
   }
 
   /** Writes the pitem atomically (temp file + rename) so a crash never leaves half a pointer. */
   public static void write(Path file, Pitem p) throws IOException {
     byte[] bytes = encode(p);
-    if (Files.exists(file) && java.util.Arrays.equals(Files.readAllBytes(file), bytes)) {
+    if (unchanged(file, bytes)) {
       return;
     }
     Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp" + ProcessHandle.current().pid());
@@ -149,12 +172,35 @@ public final class PitemCodec {
     }
   }
 
-  private static long requireLong(JsonNode v, String field, String where) throws PitemException {
+  /**
+   * True when {@code file} is a regular file holding exactly {@code bytes}. Compares only a file
+   * of that length, never through a link, so whatever sits there is never read whole.
+   */
+  private static boolean unchanged(Path file, byte[] bytes) throws IOException {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return false;
+    }
+    if (!a.isRegularFile() || a.size() != bytes.length) {
+      return false;
+    }
+    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+      return java.util.Arrays.equals(in.readNBytes(bytes.length + 1), bytes);
+    }
+  }
+
+  /**
+   * An integer field. A float is a foreign writer's: modified_time is truncated as the
+   * original's int() did; file_size must still be a whole number (1.5 bytes is no size).
+   */
+  private static long requireLong(JsonNode v, String field, String where, boolean truncate)
+      throws PitemException {
     JsonNode n = v.get(field);
     if (n == null || !n.isIntegralNumber() || !n.canConvertToLong()) {
-      // The original wrote int(); a float here (e.g. 1500000000.5) means a foreign writer.
       if (n != null && n.isFloatingPointNumber() && Double.isFinite(n.doubleValue())
-          && Math.abs(n.doubleValue()) < 9e15) {
+          && Math.abs(n.doubleValue()) < 9e15 && (truncate || n.doubleValue() == Math.rint(n.doubleValue()))) {
         return (long) n.doubleValue();
       }
       throw new PitemException(where + ": " + field + " missing or not an integer");
@@ -181,7 +227,7 @@ public final class PitemCodec {
   static String printable(String s) {
     StringBuilder sb = new StringBuilder();
     for (char c : s.toCharArray()) {
-      sb.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+      sb.append(Character.isISOControl(c) ? String.format("\\x%02x", (int) c) : String.valueOf(c));
     }
     return sb.length() > 200 ? sb.substring(0, 200) + "..." : sb.toString();
   }

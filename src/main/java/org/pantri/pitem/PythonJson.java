@@ -2,6 +2,8 @@ package org.pantri.pitem;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -122,7 +124,12 @@ public final class PythonJson {
     sb.append('"');
   }
 
-  /** Python's float repr: shortest round-trip digits, "1e+20" style exponents, "NaN"/"Infinity". */
+  /**
+   * Python's float repr: the shortest digits that read back as the same double (the nearest such
+   * when several are that short), plain between 1e-4 and 1e16, otherwise "1e+20" style;
+   * "NaN"/"Infinity". Not Double.toString: before JDK 19 it sometimes gives more digits than
+   * needed (2e23 comes out as 1.9999999999999998E23).
+   */
   static String pythonFloat(double d) {
     if (Double.isNaN(d)) {
       return "NaN";
@@ -133,14 +140,15 @@ public final class PythonJson {
     if (d == 0) {
       return (1 / d < 0) ? "-0.0" : "0.0";
     }
-    BigDecimal bd = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+    BigDecimal bd = shortest(Math.abs(d)).stripTrailingZeros();
+    String sign = d < 0 ? "-" : "";
     int exp = bd.precision() - bd.scale() - 1;
-    if (exp >= -5 && exp < 16) {
+    if (exp >= -4 && exp < 16) {
       String plain = bd.toPlainString();
-      return plain.contains(".") ? plain : plain + ".0";
+      return sign + (plain.contains(".") ? plain : plain + ".0");
     }
-    String digits = bd.unscaledValue().abs().toString();
-    StringBuilder m = new StringBuilder(d < 0 ? "-" : "").append(digits.charAt(0));
+    String digits = bd.unscaledValue().toString();
+    StringBuilder m = new StringBuilder(sign).append(digits.charAt(0));
     if (digits.length() > 1) {
       m.append('.').append(digits, 1, digits.length());
     }
@@ -148,5 +156,27 @@ public final class PythonJson {
     String e = Integer.toString(Math.abs(exp));
     m.append(e.length() < 2 ? "0" + e : e);
     return m.toString();
+  }
+
+  /** The shortest decimal that rounds to {@code d} (> 0), nearest to it among equally short ones. */
+  private static BigDecimal shortest(double d) {
+    BigDecimal exact = new BigDecimal(d);
+    for (int digits = 1; digits <= 17; digits++) {
+      BigDecimal below = exact.round(new MathContext(digits, RoundingMode.FLOOR));
+      BigDecimal above = exact.round(new MathContext(digits, RoundingMode.CEILING));
+      boolean belowOk = below.doubleValue() == d;
+      boolean aboveOk = above.doubleValue() == d;
+      if (belowOk && aboveOk) {
+        int c = exact.subtract(below).compareTo(above.subtract(exact));
+        return c < 0 ? below : c > 0 ? above : exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
+      }
+      if (belowOk) {
+        return below;
+      }
+      if (aboveOk) {
+        return above;
+      }
+    }
+    return exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
   }
 }

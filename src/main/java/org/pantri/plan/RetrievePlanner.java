@@ -91,6 +91,11 @@ public final class RetrievePlanner {
 
   /** The DEST path of a pitem's binary: the pitem's repo path without "shelves/" and ".pitem". */
   public static String binaryPathOfPitem(String shelvesPitemPath) {
+    // Cutting six characters off any other name would silently name the wrong file. (A bare
+    // ".pitem" gives an empty name, which the pitem's key check then refuses with a message.)
+    if (!shelvesPitemPath.endsWith(".pitem")) {
+      throw new IllegalArgumentException("not the path of a pitem: " + shelvesPitemPath);
+    }
     return shelvesPitemPath.substring(0, shelvesPitemPath.length() - ".pitem".length());
   }
 

@@ -25,6 +25,8 @@ public final class Hasher {
   private Hasher() {}
 
   static final long PARALLEL_FROM = 8L << 20;
+  /** Bytes per read below {@link #PARALLEL_FROM}. */
+  static final int BUFFER = 1 << 16;
   private static final int CHUNK = 1 << 20;
   private static final int BUFFERS = 4;
   /**
@@ -49,7 +51,7 @@ public final class Hasher {
   private static Digests oneCore(FileChannel ch) throws IOException {
     MessageDigest s1 = digest("SHA-1");
     MessageDigest s256 = digest("SHA-256");
-    ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+    ByteBuffer buf = ByteBuffer.allocate(BUFFER);
     long size = 0;
     int n;
     while ((n = ch.read(buf.clear())) >= 0) {
