@@ -166,12 +166,20 @@ class SwiftFaultTest {
   /**
    * Exactly one successful, unfaulted request per object: no object was transferred twice. (A
    * request answered 401 is not one: another test on the shared server may invalidate the token.)
+   * With a short timeout a loaded server may be slower than it, and a request answered after the
+   * client gave up is sent again: then at least one.
    */
-  private void assertOneCleanRequestPerObject(String method, RepoFixture f, List<String> rels) throws IOException {
+  private void assertOneCleanRequestPerObject(String method, RepoFixture f, List<String> rels, boolean atLeast)
+      throws IOException {
     for (String rel : rels) {
       long clean = proxy.requests(method, objectOf(f, rel)).stream()
           .filter(r -> r.fault() == null && r.status() / 100 == 2).count();
-      assertThat(clean).as(method + " of " + rel + " in " + proxy.requests(method, objectOf(f, rel))).isEqualTo(1);
+      String what = method + " of " + rel + " in " + proxy.requests(method, objectOf(f, rel));
+      if (atLeast) {
+        assertThat(clean).as(what).isPositive();
+      } else {
+        assertThat(clean).as(what).isEqualTo(1);
+      }
     }
   }
 
@@ -181,8 +189,7 @@ class SwiftFaultTest {
   // ------------------------------------------------------------------ transient faults
 
   enum Fault {
-    HTTP_503,
-    HTTP_500,
+    HTTP_503_500_408,
     HTTP_429_WITH_RETRY_AFTER,
     SLOWER_THAN_THE_TIMEOUT,
     CONNECTIONS_DROPPED_MID_BODY,
@@ -194,16 +201,20 @@ class SwiftFaultTest {
   @ParameterizedTest
   @EnumSource(Fault.class)
   void transientFaultIsSurvivedWithExactResults(Fault fault) throws Exception {
-    RepoFixture f = fixture(fault == Fault.SLOWER_THAN_THE_TIMEOUT ? "swift_timeout = 2\n" : "");
+    boolean slow = fault == Fault.SLOWER_THAN_THE_TIMEOUT;
+    RepoFixture f = fixture(slow ? "swift_timeout = 3\n" : "");
     packages(f);
     String big = objectOf(f, BIG);
     String gets = FaultProxy.objectsIn(container);
     Map<FaultProxy.Rule, Integer> rules = new HashMap<>();
     switch (fault) {
-      case HTTP_503 -> rules.put(objectPuts().times(2).status(503), 2);
-      case HTTP_500 -> rules.put(objectPuts().times(2).status(500), 2);
+      case HTTP_503_500_408 -> {
+        rules.put(objectPuts().times(2).status(503), 2);
+        rules.put(objectPuts().status(500), 1);
+        rules.put(objectPuts().status(408), 1);
+      }
       case HTTP_429_WITH_RETRY_AFTER -> rules.put(objectPuts().times(1).status(429, "1"), 1);
-      case SLOWER_THAN_THE_TIMEOUT -> rules.put(objectPuts().times(1).delay(Duration.ofSeconds(3)), 1);
+      case SLOWER_THAN_THE_TIMEOUT -> rules.put(objectPuts().times(1).delay(Duration.ofMillis(4500)), 1);
       case CONNECTIONS_DROPPED_MID_BODY -> rules.put(objectPuts().times(2).dropRequestAfter(8_000), 2);
       case SLO_SEGMENT_FAULTS_AND_TRUNCATED_GET -> {
         rules.put(proxy.on("PUT", segmentPut(2)).status(503), 1);
@@ -221,14 +232,17 @@ class SwiftFaultTest {
     Pantri.Out s = f.store();
     assertThat(s.code()).as(s.toString()).isZero();
     assertThat(assertPitemsPointToExactObjects(f)).isEqualTo(7);
-    assertOneCleanRequestPerObject("PUT", f, BINARIES);
+    assertOneCleanRequestPerObject("PUT", f, BINARIES, slow);
     f.commitAndPush("packages");
 
     switch (fault) {
-      case HTTP_503 -> rules.put(proxy.on("GET", gets).times(2).status(503), 2);
-      case HTTP_500 -> rules.put(proxy.on("GET", gets).times(2).status(500), 2);
+      case HTTP_503_500_408 -> {
+        rules.put(proxy.on("GET", gets).times(2).status(503), 2);
+        rules.put(proxy.on("GET", gets).status(500), 1);
+        rules.put(proxy.on("GET", gets).status(408), 1);
+      }
       case HTTP_429_WITH_RETRY_AFTER -> rules.put(proxy.on("GET", gets).times(1).status(429, "1"), 1);
-      case SLOWER_THAN_THE_TIMEOUT -> rules.put(proxy.on("GET", gets).times(1).delay(Duration.ofSeconds(3)), 1);
+      case SLOWER_THAN_THE_TIMEOUT -> rules.put(proxy.on("GET", gets).times(1).delay(Duration.ofMillis(4500)), 1);
       case CONNECTIONS_DROPPED_MID_BODY -> {
         rules.put(proxy.on("GET", big).dropResponseAfter(500_000), 1);
         String bigKey = key(f, BIG);
@@ -245,9 +259,17 @@ class SwiftFaultTest {
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(RepoFixture.tree(f.dest)).isEqualTo(f.expectedDest());
     assertNoTempFiles(f.dest);
-    assertOneCleanRequestPerObject("GET", f, BINARIES);
+    assertOneCleanRequestPerObject("GET", f, BINARIES, slow);
     rules.forEach((rule, n) -> assertThat(rule.hits()).as(rule + "\n" + proxy.requests()).isEqualTo(n));
 
+    if (slow) {
+      // pantri gave up on each held request after swift_timeout and sent it again meanwhile
+      for (FaultProxy.Request held : proxy.requests().stream().filter(x -> x.fault() != null).toList()) {
+        assertThat(proxy.requests().stream().filter(x -> x.fault() == null && x.method().equals(held.method())
+            && x.path().equals(held.path()) && x.nanos() > held.nanos()
+            && x.nanos() - held.nanos() < Duration.ofMillis(4500).toNanos())).as(held.toString()).isNotEmpty();
+      }
+    }
     if (fault == Fault.BYTES_FLIPPED_IN_TRANSIT) {
       FaultProxy.Request damaged = proxy.requests().stream()
           .filter(x -> x.fault() == FaultProxy.Kind.CORRUPT_REQUEST).findFirst().orElseThrow();
