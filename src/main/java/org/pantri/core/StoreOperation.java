@@ -27,6 +27,7 @@ import org.pantri.scan.StoreFilter;
 import org.pantri.store.ObjectInfo;
 import org.pantri.store.ObjectStore;
 import org.pantri.store.PutMeta;
+import org.pantri.transfer.Retrier;
 import org.pantri.transfer.RetryPolicy;
 import org.pantri.transfer.TransferEngine;
 
@@ -295,12 +296,13 @@ public final class StoreOperation {
   /** What the store holds for each key: one listing for many keys, a stat each for a few. */
   private java.util.function.Function<String, Optional<ObjectInfo>> storeFacts(ObjectStore store,
       List<StorePlanner.Item> items, Options o) throws PantriException {
+    Retrier retrier = Stores.retrier(o, ctx);
     try {
       if (items.size() > LIST_THRESHOLD) {
         String prefix = o.layout() == org.pantri.repo.Layout.CONTENT
             ? "sha256/" : commonShelfPrefix(items);
         Map<String, ObjectInfo> listed = new HashMap<>();
-        for (ObjectInfo i : store.list(prefix)) {
+        for (ObjectInfo i : retrier.call("listing of " + store.describe(), () -> store.list(prefix))) {
           listed.put(i.key(), i);
         }
         // Listings carry no user metadata; in the path layout a same-size object needs its mtime.
@@ -308,9 +310,9 @@ public final class StoreOperation {
           ObjectInfo i = listed.get(key);
           if (i != null && i.mtimeSeconds() < 0 && o.layout() == org.pantri.repo.Layout.PATH) {
             try {
-              return store.stat(key);
+              return retrier.call(key, () -> store.stat(key));
             } catch (IOException e) {
-              return Optional.empty();
+              return Optional.empty(); // uploaded again: costs time, never correctness
             }
           }
           return Optional.ofNullable(i);
@@ -320,7 +322,7 @@ public final class StoreOperation {
       for (StorePlanner.Item it : items) {
         String key = o.layout().key(it.path(), it.pitem().sha256());
         if (!stats.containsKey(key)) {
-          stats.put(key, store.stat(key));
+          stats.put(key, retrier.call(it.path(), () -> store.stat(key)));
         }
       }
       return stats::get;

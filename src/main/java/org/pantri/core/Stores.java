@@ -9,6 +9,8 @@ import org.pantri.store.AuthException;
 import org.pantri.store.ObjectStore;
 import org.pantri.store.ObjectStores;
 import org.pantri.store.StoreSettings;
+import org.pantri.transfer.Retrier;
+import org.pantri.transfer.RetryPolicy;
 
 /** Builds and opens the store an {@link Options} names, mapping failures to exit codes. */
 final class Stores {
@@ -26,14 +28,24 @@ final class Stores {
     } catch (IOException e) {
       throw new PantriException(ExitCodes.REPO, e.getMessage(), e);
     }
+    ObjectStore store = s;
     try {
-      s.open();
+      // A login or container check that meets a 503 deserves the retries a transfer gets.
+      retrier(o, ctx).call(s.describe(), () -> {
+        store.open();
+        return null;
+      });
     } catch (AuthException e) {
       throw new PantriException(ExitCodes.AUTH, e.getMessage(), e);
     } catch (IOException e) {
       throw new PantriException(ExitCodes.STORE, s.describe() + ": " + e.getMessage(), e);
     }
     return s;
+  }
+
+  /** The engine's retry policy, for the requests made outside transfers. */
+  static Retrier retrier(Options o, Context ctx) {
+    return new Retrier(RetryPolicy.of(o.retries()), ctx.progress(), ctx.cancel());
   }
 
   /** One open store per distinct store identity, closed together. */

@@ -26,8 +26,8 @@ public final class Config {
   public static final Set<String> KNOWN =
       Set.of("object_store", "storage_url", "auth_url", "object_store_container", "ignore_patterns",
           "binary_overrides", "dest_sync", "checksum", "layout", "segment_size", "segment_container",
-          "jobs", "retries", "s3_region", "s3_compat", "s3_max_parts", "s3_connect_timeout",
-          "s3_read_timeout");
+          "jobs", "retries", "swift_timeout", "swift_etag_check", "s3_region", "s3_compat", "s3_max_parts",
+          "s3_connect_timeout", "s3_read_timeout");
 
   private static final Set<String> SECRET_WORDS = Set.of("password", "secret", "token", "key");
 

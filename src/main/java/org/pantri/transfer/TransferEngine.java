@@ -14,7 +14,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -50,7 +49,7 @@ public final class TransferEngine implements AutoCloseable {
   private static final int BUFFER = 256 * 1024;
 
   private final ObjectStore store;
-  private final RetryPolicy retry;
+  private final Retrier retrier;
   private final ProgressListener progress;
   private final Cancellation cancel;
   private final ExecutorService transfers;
@@ -77,7 +76,7 @@ public final class TransferEngine implements AutoCloseable {
   public TransferEngine(ObjectStore store, int jobs, RetryPolicy retry, ProgressListener progress,
       Cancellation cancel) {
     this.store = store;
-    this.retry = retry;
+    this.retrier = new Retrier(retry, progress, cancel);
     this.progress = progress;
     this.cancel = cancel;
     this.transfers = Executors.newFixedThreadPool(Math.max(1, jobs), daemon("transfer"));
@@ -377,59 +376,8 @@ public final class TransferEngine implements AutoCloseable {
 
   // ---------------------------------------------------------------- retries
 
-  interface Call<T> {
-    T call() throws Exception;
-  }
-
-  /** Runs {@code call}, retrying transient failures with backoff; anything else fails at once. */
-  <T> T withRetries(String name, Call<T> call) throws Exception {
-    int corruptRetries = Math.min(1, retry.retries());
-    int corrupt = 0;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return call.call();
-      } catch (Cancellation.CancelledException e) {
-        throw e;
-      } catch (CorruptObjectException e) {
-        // Once more from scratch: a transient corruption heals, a corrupt object does not.
-        if (++corrupt > corruptRetries) {
-          throw e;
-        }
-        progress.retrying(name, attempt, e.getMessage());
-      } catch (RetryableStoreException e) {
-        if (attempt > retry.retries()) {
-          throw e;
-        }
-        progress.retrying(name, attempt, e.getMessage());
-        sleep(retry.delay(attempt, e.retryAfter()));
-      } catch (StoreException | FileSystemException e) {
-        throw e;
-      } catch (IOException e) {
-        if (attempt > retry.retries() || isLocalFailure(e)) {
-          throw e;
-        }
-        progress.retrying(name, attempt, e.getMessage());
-        sleep(retry.delay(attempt, null));
-      }
-    }
-  }
-
-  private static boolean isLocalFailure(IOException e) {
-    String m = String.valueOf(e.getMessage());
-    return m.contains("No space left") || m.contains("Read-only file system") || m.contains("Permission denied");
-  }
-
-  private void sleep(Duration d) throws IOException {
-    long until = System.nanoTime() + d.toNanos();
-    try {
-      while (System.nanoTime() < until) {
-        cancel.check();
-        Thread.sleep(Math.min(100, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new Cancellation.CancelledException();
-    }
+  <T> T withRetries(String name, Retrier.Call<T> call) throws IOException {
+    return retrier.call(name, call);
   }
 
   private static void awaitAll(List<Future<?>> futures) {

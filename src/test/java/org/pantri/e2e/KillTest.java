@@ -83,19 +83,34 @@ class KillTest {
   @Test
   void sigtermStopsCleanlyWithExit130() throws Exception {
     RepoFixture f = new RepoFixture(tmp);
-    for (int i = 0; i < 30; i++) {
-      f.binary("mac/p" + i + ".pkg", 300_000, i);
+    // 400 uploads one at a time, each synced to disk: seconds of work after the first pitem,
+    // against the milliseconds a signal takes, so the run cannot finish before SIGTERM lands
+    int files = 400;
+    for (int i = 0; i < files; i++) {
+      f.binary("mac/p" + i + ".pkg", 100_000, i);
     }
     Process p = f.pantri.builder(f.author, "store", "-J", "1").redirectErrorStream(true)
         .redirectOutput(tmp.resolve("term.log").toFile()).start();
-    Thread.sleep(900);
-    p.destroy(); // SIGTERM
-    assertThat(p.waitFor(40, TimeUnit.SECONDS)).isTrue();
-    if (p.exitValue() != 0) { // it may have finished before the signal on a fast machine
-      assertThat(p.exitValue()).as(Files.readString(tmp.resolve("term.log"))).isEqualTo(130);
+    Path mac = f.author.resolve("shelves/mac");
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (pitems(mac) == 0 && p.isAlive() && System.nanoTime() < until) {
+      Thread.sleep(2);
     }
+    p.destroy(); // SIGTERM, once uploads are under way
+    assertThat(p.waitFor(40, TimeUnit.SECONDS)).isTrue();
+    String log = Files.readString(tmp.resolve("term.log"));
+    assertThat(p.exitValue()).as(log).isEqualTo(130);
+    assertThat(log).contains("interrupted");
+    assertThat(pitems(mac)).isPositive().isLessThan(files);
     assertNoOrphanPitems(f);
     assertThat(f.store().code()).isZero();
+    assertThat(pitems(mac)).isEqualTo(files);
     assertNoOrphanPitems(f);
+  }
+
+  private static long pitems(Path dir) throws Exception {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.toString().endsWith(".pitem")).count();
+    }
   }
 }

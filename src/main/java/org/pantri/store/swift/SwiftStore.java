@@ -51,10 +51,10 @@ public final class SwiftStore implements MultipartStore {
     }
     this.segmentContainer = settings.option("segment_container", "segments");
     this.partSize = settings.segmentSize() > 0 ? settings.segmentSize() : DEFAULT_SEGMENT_SIZE;
-    this.timeout = Duration.ofSeconds(positive(settings.option("timeout", "60"), "timeout"));
-    String check = settings.option("etag_check", "stream");
+    this.timeout = Duration.ofSeconds(positive(settings.option("swift_timeout", "60"), "swift_timeout"));
+    String check = settings.option("swift_etag_check", "stream");
     if (!check.equals("stream") && !check.equals("header")) {
-      throw new StoreException("etag_check must be 'stream' or 'header', not '" + check + "'");
+      throw new StoreException("swift_etag_check must be 'stream' or 'header', not '" + check + "'");
     }
     this.etagHeader = check.equals("header");
     this.auth = new SwiftAuthenticator(settings, timeout);

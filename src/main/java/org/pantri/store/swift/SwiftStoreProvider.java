@@ -8,8 +8,8 @@ import org.pantri.store.StoreSettings;
 
 /**
  * The OpenStack Swift store. Also answers to the original tool's class name so its configs keep
- * working. Options: {@code segment_container} (default "segments"), {@code timeout} (seconds to
- * the response headers, default 60), {@code etag_check} ("stream", default, or "header").
+ * working. Options: {@code segment_container} (default "segments"), {@code swift_timeout} (seconds to
+ * the response headers, default 60), {@code swift_etag_check} ("stream", default, or "header").
  */
 public final class SwiftStoreProvider implements ObjectStoreProvider {
   @Override
