@@ -27,6 +27,9 @@ fi
 
 servers=scripts/test-servers.sh
 [ -x "$servers" ] || servers=scripts/swift-saio.sh
+# A server somebody else started (a developer, a benchmark) is reused and left running.
+already_up=false
+"$servers" status >/dev/null 2>&1 && already_up=true
 if ! "$servers" start >/tmp/pantri-test-servers.log 2>&1; then
   cat /tmp/pantri-test-servers.log >&2
   if [ "${CI:-}" = true ]; then
@@ -36,7 +39,7 @@ if ! "$servers" start >/tmp/pantri-test-servers.log 2>&1; then
   echo "test.sh: WARNING: test servers did not start; Swift/S3 tests will be SKIPPED (not CI)" >&2
 else
   eval "$("$servers" env 2>/dev/null || true)"
-  trap '"$servers" stop >/dev/null 2>&1 || true' EXIT
+  $already_up || trap '"$servers" stop >/dev/null 2>&1 || true' EXIT
 fi
 
 mvn -B -ntp verify "$@"
