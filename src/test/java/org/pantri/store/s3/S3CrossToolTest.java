@@ -18,17 +18,13 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.pantri.store.MultipartStore.MultipartUpload;
 import org.pantri.store.PutMeta;
 import org.pantri.testsupport.TestServers;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * What S3Store writes is what independent S3 clients (s3cmd, rclone from Debian's packages) read,
@@ -36,30 +32,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  * SDK on both sides would hide (key encoding, metadata, part assembly).
  */
 @Tag("s3")
-class S3CrossToolTest {
+class S3CrossToolTest extends S3BucketTest {
   private static final long MIB = S3TestSupport.MIB;
-  private static S3Client raw;
-
-  @TempDir Path tmp;
-  private String bucket;
   private S3Store store;
-
-  @BeforeAll
-  static void server() {
-    TestServers.requireS3();
-    raw = S3TestSupport.rawClient();
-  }
-
-  @AfterAll
-  static void closeRaw() {
-    if (raw != null) {
-      raw.close();
-    }
-  }
 
   @BeforeEach
   void open() throws Exception {
-    bucket = S3TestSupport.uniqueBucket();
     store = new S3Store(S3TestSupport.settings(bucket, 5 * MIB));
     store.open();
   }
@@ -69,7 +47,6 @@ class S3CrossToolTest {
     if (store != null) {
       store.close();
     }
-    S3TestSupport.dropBucket(raw, bucket);
   }
 
   /** Fails under CI, skips elsewhere, when the tool is not installed. */

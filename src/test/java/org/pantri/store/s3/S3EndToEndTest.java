@@ -5,50 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.pantri.testsupport.Pantri;
 import org.pantri.testsupport.RepoFixture;
 import org.pantri.testsupport.TestServers;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** store → commit → clone → retrieve through the real S3 API (Swift's s3api), driven by the CLI. */
 @Tag("s3")
-class S3EndToEndTest {
-  private static S3Client raw;
-  @TempDir Path tmp;
-  private String bucket;
-
-  @BeforeAll
-  static void server() {
-    TestServers.requireS3();
-    raw = S3TestSupport.rawClient();
-  }
-
-  @AfterAll
-  static void closeRaw() {
-    if (raw != null) {
-      raw.close();
-    }
-  }
-
-  @BeforeEach
-  void newBucket() {
-    bucket = S3TestSupport.uniqueBucket();
-  }
-
-  @AfterEach
-  void drop() {
-    S3TestSupport.dropBucket(raw, bucket);
-  }
-
+class S3EndToEndTest extends S3BucketTest {
   private RepoFixture fixture(String endpoint) throws Exception {
     RepoFixture f = new RepoFixture(tmp, "");
     Files.writeString(f.author.resolve("pantri.toml"), "[default]\nobject_store = \"s3\"\n"

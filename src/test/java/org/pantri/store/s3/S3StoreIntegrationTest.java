@@ -15,13 +15,8 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.pantri.store.AuthException;
 import org.pantri.store.MultipartStore.MultipartUpload;
 import org.pantri.store.ObjectInfo;
@@ -29,40 +24,12 @@ import org.pantri.store.PutMeta;
 import org.pantri.store.RetryableStoreException;
 import org.pantri.store.StoreException;
 import org.pantri.testsupport.TestServers;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /** S3Store against the real s3api: multipart resume after a crash, and the error messages. */
 @Tag("s3")
-class S3StoreIntegrationTest {
+class S3StoreIntegrationTest extends S3BucketTest {
   private static final long MIB = S3TestSupport.MIB;
   private static final String SECRET = "wrong-secret-do-not-print-7f3a9";
-  private static S3Client raw;
-
-  @TempDir Path tmp;
-  private String bucket;
-
-  @BeforeAll
-  static void server() {
-    TestServers.requireS3();
-    raw = S3TestSupport.rawClient();
-  }
-
-  @AfterAll
-  static void closeRaw() {
-    if (raw != null) {
-      raw.close();
-    }
-  }
-
-  @BeforeEach
-  void newBucket() {
-    bucket = S3TestSupport.uniqueBucket();
-  }
-
-  @AfterEach
-  void drop() {
-    S3TestSupport.dropBucket(raw, bucket);
-  }
 
   private Path file(String name, int size, long seed) throws Exception {
     byte[] b = new byte[size];
