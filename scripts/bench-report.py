@@ -110,11 +110,19 @@ def table(raw, meta):
     runs_big = int(M.get("runs_big", runs))
     short = int(M.get("short_runs", 5))
 
+    local_large = int(M.get("local_runs_large", runs))
+    repeated = {ds: M.get("repeated_peers_" + ds, "").split() for ds in ("small", "med", "big")}
+
     def expected(key):
         sec, ds, op, tool = key
         if sec == "local" and ds == "many":
             return short if op in ("noop", "noop-nopull", "version") else (runs if op == "force" else 1)
-        return runs_big if ds == "big" else runs
+        if sec == "local":
+            return runs if ds == "small" else local_large
+        n = runs_big if ds == "big" else runs
+        if sec == "swift" and tool != "pantri" and "repeated_peers_" + ds in M and tool not in repeated[ds]:
+            return 1
+        return n
     d.expected_runs = expected
 
     out = []
@@ -126,7 +134,9 @@ def table(raw, meta):
                % (M.get("load_start", "?"), M.get("load_end", "?")))
     out.append("   %s; runs per measurement: %d (1 GiB dataset: %d); sub-second measurements: %d"
                % (M.get("pantri_version", "pantri"), runs, runs_big, short))
-    out.append("   cells: median wall seconds [peak RSS MiB, max over runs]; n=K when fewer runs than planned succeeded")
+    if M.get("versions"):
+        out.append("   " + M["versions"])
+    out.append("   cells: median wall seconds [peak RSS MiB, max over runs]; n=K: K runs (fewer than planned)")
 
     have_swift = any(k[0] == "swift" for k in d.rows)
     if have_swift:
@@ -137,6 +147,16 @@ def table(raw, meta):
         out.append("   rclone-def: rclone copy, Swift backend, --transfers 4 (its default); rclone-t8: --transfers 8")
         if M.get("big_t8", "0") == "0":
             out.append("   (t8 variants not run on the 1-object dataset: the concurrency setting cannot act on one object)")
+        if runs > 1 and "repeat_within" in M:
+            out.append("   pantri ran %d times per dataset; a peer was run again after run 1 only when it came within %sx of"
+                       % (runs, M["repeat_within"]) + " the fastest peer")
+            out.append("   in either direction (to stay within the time budget): repeated small: %s; med: %s; big: %s"
+                       % tuple(", ".join(repeated[x]) or "none" for x in ("small", "med", "big")))
+        if float(M.get("swift_delete_s", 0)) > 0:
+            out.append("   deleting the benchmark's containers took %.0f s in all (not in the times)" % float(M["swift_delete_s"]))
+        if int(M.get("swift_outages", 0)):
+            out.append("   %s tool run(s) repeated because the shared Swift server was stopped/restarted by someone else meanwhile"
+                       % M["swift_outages"])
         t = [["dataset", "dir"] + SWIFT_TOOLS + ["best peer", "pantri/best", "target", "met"]]
         for ds in ("small", "med", "big"):
             for op in ("up", "down"):
@@ -167,6 +187,8 @@ def table(raw, meta):
         out.append("-- Local-directory (fs) store vs git-lfs 3.3 with a file:// remote")
         out.append("   store    = pantri store + git add/commit/push   vs  git add (lfs clean) + commit + push")
         out.append("   retrieve = git clone + pantri retrieve -d DEST  vs  GIT_LFS_SKIP_SMUDGE=1 git clone + git lfs pull")
+        if local_large < runs:
+            out.append("   (%d run(s) of the datasets without a target, %d of %s)" % (local_large, runs, d.ds_label("small")))
         t = [["dataset", "op", "pantri-fs", "git-lfs", "pantri/lfs", "target", "met"]]
         for ds in ("small", "med", "big"):
             for op in ("store", "retrieve"):

@@ -49,19 +49,22 @@ GiB=1073741824; MiB=1048576
 if [ $MODE = full ]; then
   N_small=2000; S_small=65536; N_med=100; S_med=$((10*MiB)); N_big=1; S_big=$GiB
   N_many=10000; S_many=4096; HASH_SIZE=$GiB
-  RUNS=3; RUNS_BIG=${PANTRI_BENCH_RUNS_BIG:-2}; SHORT_RUNS=5
+  RUNS=3; RUNS_BIG=${PANTRI_BENCH_RUNS_BIG:-3}; SHORT_RUNS=5; LOCAL_RUNS_LARGE=1
   JMH_HASH=(-wi 2 -i 3); JMH_DETECT=(-wi 3 -w 1s -i 5 -r 1s)
 else
   N_small=200; S_small=65536; N_med=10; S_med=$((10*MiB)); N_big=1; S_big=$((100*MiB))
   N_many=1000; S_many=4096; HASH_SIZE=$((256*MiB))
-  RUNS=1; RUNS_BIG=1; SHORT_RUNS=3
+  RUNS=1; RUNS_BIG=1; SHORT_RUNS=3; LOCAL_RUNS_LARGE=1
   JMH_HASH=(-wi 1 -i 2); JMH_DETECT=(-wi 1 -w 1s -i 2 -r 1s)
 fi
-if [ -n "$RUNS_OPT" ]; then RUNS=$RUNS_OPT; RUNS_BIG=$RUNS_OPT; fi
+if [ -n "$RUNS_OPT" ]; then RUNS=$RUNS_OPT; RUNS_BIG=$RUNS_OPT; LOCAL_RUNS_LARGE=$RUNS_OPT; fi
 [ "$RUNS_BIG" -gt "$RUNS" ] && RUNS_BIG=$RUNS
 # rclone --transfers and swift --object-threads cannot change anything for a single object, so
 # the t8 variants are not run on the 1-object dataset unless asked (PANTRI_BENCH_BIG_T8=1).
 BIG_T8=${PANTRI_BENCH_BIG_T8:-0}
+# Time budget (< 15 min on 2 cores): after run 1 only the peers within this factor of the fastest
+# peer are run again (Pantri always is); the local med/big datasets, which have no target, run once.
+REPEAT_WITHIN=${PANTRI_BENCH_REPEAT_WITHIN:-1.5}
 
 B=${PANTRI_BENCH_DIR:-/tmp/pantri-bench}
 DATA=$B/data/$MODE
@@ -75,6 +78,7 @@ TABLE=$RES/table-$STAMP.txt
 REPORT=$HERE/scripts/bench-report.py
 PY=/usr/bin/python3
 FAILS=0
+OUTAGES=0
 STARTED_SWIFT=0
 PREFIX=
 CLEANED=0
@@ -186,8 +190,8 @@ delete_containers() {  # prefix
   done
 }
 
-swift_pantri() {  # DS RUN
-  local ds=$1 r=$2 R=$WORK/sw-pantri-$1-r$2 C=$PREFIX-pantri-$1-r$2
+swift_pantri() {  # DS RUN [SUFFIX]
+  local ds=$1 r=$2 R=$WORK/sw-pantri-$1-r$2${3:-} C=$PREFIX-pantri-$1-r$2${3:-}
   mkrepo "$R" "$ds" || die "could not set up $R"
   cat >"$R/a/pantri.toml" <<EOF
 [default]
@@ -203,8 +207,8 @@ EOF
   rm -rf "$R"
 }
 
-swift_peer() {  # TOOL DS RUN
-  local tool=$1 ds=$2 r=$3 C=$PREFIX-$1-$2-r$3 D=$WORK/dl-$1-$2-r$3 n opt=()
+swift_peer() {  # TOOL DS RUN [SUFFIX]
+  local tool=$1 ds=$2 r=$3 C=$PREFIX-$1-$2-r$3${4:-} D=$WORK/dl-$1-$2-r$3${4:-} n opt=()
   n=$(count "$ds")
   mkdir -p "$D"
   case $tool in
@@ -222,8 +226,51 @@ swift_peer() {  # TOOL DS RUN
   rm -rf "$D"
 }
 
+SAIO_RUN=${SAIO_BASE:-/tmp/pantri-swift}/run
+swift_ok() { "$HERE/scripts/test-servers.sh" status >/dev/null 2>&1; }
+server_id() { cat "$SAIO_RUN/proxy-server.pid" 2>/dev/null; }
+# The server is shared: someone else's test run may stop or restart it while we measure.
+ensure_swift() {
+  local i
+  for i in $(seq 1 30); do swift_ok && return 0; sleep 2; done
+  say "Swift is still down after 60 s: starting it (scripts/test-servers.sh start)"
+  "$HERE/scripts/test-servers.sh" start >/dev/null || die "could not start Swift"
+  STARTED_SWIFT=1
+}
+
+# One tool's upload + download; repeated once (new container) when it failed while the server
+# was restarted or stopped under it. The failed attempt's rows stay in the raw TSV as FAIL.
+swift_tool() {  # TOOL DS RUN
+  local f0=$FAILS id0; id0=$(server_id)
+  if [ "$1" = pantri ]; then swift_pantri "$2" "$3"; else swift_peer "$1" "$2" "$3"; fi
+  if [ "$FAILS" -gt "$f0" ] && { [ "$(server_id)" != "$id0" ] || ! swift_ok; }; then
+    OUTAGES=$((OUTAGES + 1))
+    say "the shared Swift server went away during $1 $2 run $3 (restarted by someone else?): repeating it"
+    ensure_swift
+    FAILS=$f0
+    if [ "$1" = pantri ]; then swift_pantri "$2" "$3" b; else swift_peer "$1" "$2" "$3" b; fi
+  fi
+}
+
+# Peers worth repeating after run 1: within REPEAT_WITHIN x the fastest peer in either direction
+# (or failed). The others keep their single run (n=1 in the table).
+repeat_peers() {  # DS
+  $PY - "$RAW" "$1" "$REPEAT_WITHIN" <<'PY'
+import csv, sys
+raw, ds, k = sys.argv[1], sys.argv[2], float(sys.argv[3])
+rows = [r for r in csv.DictReader(open(raw), delimiter="\t")
+        if r["section"] == "swift" and r["dataset"] == ds and r["run"] == "1" and r["tool"] != "pantri"]
+best = {}
+for r in rows:
+    if r["status"] == "ok":
+        best[r["op"]] = min(best.get(r["op"], 1e18), float(r["wall_s"]))
+keep = {r["tool"] for r in rows if r["status"] != "ok" or float(r["wall_s"]) <= k * best[r["op"]]}
+print(" ".join(t for t in ["swift-def", "swift-t8", "rclone-def", "rclone-t8"] if t in keep))
+PY
+}
+
 swift_section() {
-  if "$HERE/scripts/test-servers.sh" status >/dev/null 2>&1; then
+  if swift_ok; then
     say "using the Swift server already running on 127.0.0.1:8080"
   else
     say "starting Swift (scripts/test-servers.sh start)"
@@ -237,23 +284,36 @@ swift_section() {
   export RCLONE_CONFIG_SW_KEY=$ST_KEY RCLONE_CONFIG_SW_AUTH=$ST_AUTH
   PREFIX="bench-$STAMP-$$"
   meta swift_container_prefix "$PREFIX"
-  local r ds tool tools i k
-  local all=(pantri swift-def swift-t8 rclone-def rclone-t8)
+  local r ds tools i k c0 del=0
+  local -A again
   for r in $(seq 1 "$RUNS"); do
     for ds in small med big; do
       [ $ds = big ] && [ "$r" -gt "$RUNS_BIG" ] && continue
-      tools=("${all[@]}")
-      [ $ds = big ] && [ "$BIG_T8" = 0 ] && tools=(pantri swift-def rclone-def)
+      if [ "$r" = 1 ]; then
+        tools=(pantri swift-def swift-t8 rclone-def rclone-t8)
+        [ $ds = big ] && [ "$BIG_T8" = 0 ] && tools=(pantri swift-def rclone-def)
+      else
+        # shellcheck disable=SC2206
+        tools=(pantri ${again[$ds]})
+      fi
       k=${#tools[@]}
       for i in $(seq 0 $((k - 1))); do   # rotate the order from run to run
-        tool=${tools[$(( (i + r - 1) % k ))]}
-        if [ $tool = pantri ]; then swift_pantri $ds "$r"; else swift_peer $tool $ds "$r"; fi
+        swift_tool "${tools[$(( (i + r - 1) % k ))]}" $ds "$r"
       done
-      local c0; c0=$(date +%s.%N)
+      if [ "$r" = 1 ]; then
+        again[$ds]=$(repeat_peers $ds)
+        meta "repeated_peers_$ds" "${again[$ds]}"
+        [ "$RUNS" -gt 1 ] && say "$ds: peers repeated in runs 2-$RUNS: ${again[$ds]:-none}"
+      fi
+      c0=$(date +%s.%N)
       delete_containers "$PREFIX-"
-      say "deleted this round's containers in $(echo "$(date +%s.%N) - $c0" | bc | xargs printf '%.1f') s"
+      c0=$(echo "$(date +%s.%N) - $c0" | bc)
+      del=$(echo "$del + $c0" | bc)
+      say "deleted this round's containers in $(printf '%.1f' "$c0") s"
     done
   done
+  meta swift_delete_s "$del"
+  meta swift_outages "$OUTAGES"
 }
 
 # ---- local directory store vs git-lfs / git-annex ----------------------------------------
@@ -303,7 +363,7 @@ local_section() {
   local r ds i
   for r in $(seq 1 "$RUNS"); do
     for ds in small med big; do
-      [ $ds = big ] && [ "$r" -gt "$RUNS_BIG" ] && continue
+      [ $ds != small ] && [ "$r" -gt "$LOCAL_RUNS_LARGE" ] && continue
       if [ $((r % 2)) = 1 ]; then local_pantri $ds "$r"; local_lfs $ds "$r"
       else local_lfs $ds "$r"; local_pantri $ds "$r"; fi
     done
@@ -399,6 +459,7 @@ ensure_packages
 printf 'section\tdataset\top\ttool\trun\twall_s\tmaxrss_kb\tuser_s\tsys_s\tstatus\tnote\n' >"$RAW"
 : >"$META"
 meta mode $MODE; meta only $ONLY; meta runs "$RUNS"; meta runs_big "$RUNS_BIG"; meta big_t8 "$BIG_T8"
+meta local_runs_large "$LOCAL_RUNS_LARGE"; meta repeat_within "$REPEAT_WITHIN"
 meta short_runs $SHORT_RUNS; meta started "$(date -Is)"; meta cpus "$(nproc)"
 meta load_start "$(cut -d' ' -f1-3 /proc/loadavg)"
 for ds in small med big many; do meta "ds_$ds" "$(count $ds) $(v=S_$ds; echo "${!v}")"; done
@@ -409,6 +470,13 @@ export GIT_CONFIG_GLOBAL=$B/gitconfig LC_ALL=C
 git config --global user.name pantri-bench; git config --global user.email bench@example.invalid
 git config --global init.defaultBranch main; git config --global gc.auto 0
 git config --global advice.detachedHead false
+
+# A private class-data-sharing cache for bin/pantri: the default one (~/.cache/pantri) is shared by
+# every checkout on the machine, and another checkout's jar replaces our archive mid-run.
+export XDG_CACHE_HOME=$B/cache
+meta versions "$( { java -version 2>&1 | head -1; swift --version 2>/dev/null; rclone version 2>/dev/null | head -1
+  git --version; git lfs version 2>/dev/null | cut -d' ' -f1; git annex version 2>/dev/null | head -1; openssl version; } |
+  tr '\n' ';' | sed 's/;$//; s/;/; /g')"
 
 say "mode $MODE (runs $RUNS, 1-GiB-dataset runs $RUNS_BIG), only: $ONLY; results in $RES"
 if want swift || want local; then
