@@ -132,7 +132,7 @@ def table(raw, meta):
         M.get("mode"), M.get("started", "?"), M.get("cpus", "?"), total // 60, total % 60))
     out.append("   load average at start %s, at end %s (other jobs on this machine may have run meanwhile)"
                % (M.get("load_start", "?"), M.get("load_end", "?")))
-    out.append("   %s; runs per measurement: %d (1 GiB dataset: %d); sub-second measurements: %d"
+    out.append("   %s; runs per measurement: %d (largest dataset: %d); sub-second measurements: %d"
                % (M.get("pantri_version", "pantri"), runs, runs_big, short))
     if M.get("versions"):
         out.append("   " + M["versions"])
