@@ -18,6 +18,8 @@ final class Progress implements ProgressListener {
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicInteger done = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
+  static final int LIVE_ERRORS = 10;
+  private final AtomicInteger errorLines = new AtomicInteger();
   private volatile String phase = "";
   private volatile int total;
   private volatile long totalBytes;
@@ -61,7 +63,13 @@ final class Progress implements ProgressListener {
   @Override
   public void failed(String name, String message) {
     failed.incrementAndGet();
-    println(err, "error: " + message);
+    // a dead container or server fails every object: a few lines say it, the summary has the count
+    int n = errorLines.incrementAndGet();
+    if (n <= LIVE_ERRORS) {
+      println(err, "error: " + message);
+    } else if (n == LIVE_ERRORS + 1) {
+      println(err, "error: more objects failed; the summary lists them");
+    }
   }
 
   @Override

@@ -76,6 +76,9 @@ final class Run {
     }
   }
 
+  /** Failures named one per line in the summary; --json has all of them. */
+  static final int SUMMARY_FAILURES = 25;
+
   static void configureLogging(boolean verbose) {
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "warn");
@@ -92,8 +95,15 @@ final class Run {
   }
 
   private static void summary(PrintStream err, boolean quiet, String verb, Result r, double secs) {
-    for (Failure f : r.failed) {
+    List<Failure> failed;
+    synchronized (r.failed) {
+      failed = List.copyOf(r.failed);
+    }
+    for (Failure f : failed.subList(0, Math.min(failed.size(), SUMMARY_FAILURES))) {
       err.println("failed: " + f.message());
+    }
+    if (failed.size() > SUMMARY_FAILURES) {
+      err.println("failed: ... and " + (failed.size() - SUMMARY_FAILURES) + " more (--json lists every one)");
     }
     if ((quiet && r.failed.isEmpty() && r.refused.isEmpty()) || verb.equals("auth")) {
       return;
