@@ -38,7 +38,7 @@ public final class Repository {
     }
     Git.Result r = new Git(cwd).run("rev-parse", "--show-toplevel");
     if (r.exitCode() == 0 && !r.out().isEmpty()) {
-      return open(Path.of(r.out()), "the current directory");
+      return at(Path.of(r.out()).toRealPath()); // git just named the top level: no second rev-parse
     }
     Path remembered = home.resolve(USER_CONFIG);
     if (Files.isRegularFile(remembered)) {
@@ -75,7 +75,11 @@ public final class Repository {
     if (!Files.isDirectory(dir) || r.exitCode() != 0) {
       throw new RepoException(dir + " (from " + source + ") is not a git repository");
     }
-    Repository repo = new Repository(Path.of(r.out()).toRealPath());
+    return at(Path.of(r.out()).toRealPath());
+  }
+
+  private static Repository at(Path topLevel) throws IOException {
+    Repository repo = new Repository(topLevel);
     repo.config = Config.load(repo.root.resolve(Config.FILE_NAME));
     return repo;
   }
