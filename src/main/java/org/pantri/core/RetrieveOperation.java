@@ -63,7 +63,7 @@ public final class RetrieveOperation {
         opts.put(s, o);
         byDest.computeIfAbsent(o.destSync(), k -> new ArrayList<>()).add(s);
       }
-      try (Stores.Cache stores = new Stores.Cache(ctx, repo.root())) {
+      try (Stores.Cache stores = new Stores.Cache(ctx, repo.root(), true)) {
         for (Map.Entry<Path, List<String>> e : byDest.entrySet()) {
           syncDestination(e.getKey(), e.getValue(), opts, head, req, stores, result);
           if (ctx.cancel().isCancelled()) {
@@ -373,7 +373,7 @@ public final class RetrieveOperation {
       return;
     }
     try (DestinationLock lock = DestinationLock.acquire(stateDir.resolve("lock"), "this repository's work tree");
-        Stores.Cache stores = new Stores.Cache(ctx, repo.root())) {
+        Stores.Cache stores = new Stores.Cache(ctx, repo.root(), true)) {
       apply(plan, tree, o, stateDir, stores, result);
     }
     if (plan.downloads().isEmpty()) {

@@ -21,7 +21,7 @@ final class Stores {
         ctx.usePasswordFile(), ctx.prompt(), ctx.env(), o.raw());
   }
 
-  static ObjectStore open(Options o, Context ctx, Path repoRoot) throws PantriException {
+  static ObjectStore open(Options o, Context ctx, Path repoRoot, boolean forReading) throws PantriException {
     ObjectStore s;
     try {
       s = ObjectStores.create(o.objectStore(), settings(o, ctx, repoRoot));
@@ -32,7 +32,11 @@ final class Stores {
     try {
       // A login or container check that meets a 503 deserves the retries a transfer gets.
       retrier(o, ctx).call(s.describe(), () -> {
-        store.open();
+        if (forReading) {
+          store.openForReading();
+        } else {
+          store.open();
+        }
         return null;
       });
     } catch (AuthException e) {
@@ -54,15 +58,19 @@ final class Stores {
     private final Context ctx;
     private final Path root;
 
-    Cache(Context ctx, Path root) {
+    private final boolean forReading;
+
+    /** {@code forReading}: the stores are only read from, see {@link ObjectStore#openForReading}. */
+    Cache(Context ctx, Path root, boolean forReading) {
       this.ctx = ctx;
       this.root = root;
+      this.forReading = forReading;
     }
 
     ObjectStore get(Options o) throws PantriException {
       ObjectStore s = open.get(o.storeIdentity());
       if (s == null) {
-        s = open(o, ctx, root);
+        s = open(o, ctx, root, forReading);
         open.put(o.storeIdentity(), s);
       }
       return s;

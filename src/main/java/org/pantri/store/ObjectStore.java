@@ -29,6 +29,16 @@ public interface ObjectStore extends AutoCloseable {
    */
   void open() throws IOException;
 
+  /**
+   * Like {@link #open} for a run that only reads (retrieve): a missing container, bucket or
+   * directory is a {@link StoreException} naming it and is never created, so a mistyped name in a
+   * server's config fails once and clearly instead of creating an empty container in which every
+   * object is missing. Stores that cannot tell keep the default.
+   */
+  default void openForReading() throws IOException {
+    open();
+  }
+
   /** Metadata of one object, or empty when it does not exist. */
   Optional<ObjectInfo> stat(String key) throws IOException;
 

@@ -236,6 +236,18 @@ class EndToEndTest {
     assertThat(RepoFixture.tree(f.dest)).isEqualTo(f.expectedDest());
   }
 
+  @Test
+  void retrieveFromAMissingStoreDirectoryFailsOnceAndCreatesNothing() throws Exception {
+    f.binary("mac/a.pkg", 3000, 8);
+    assertThat(f.store().code()).isZero();
+    f.commitAndPush("a");
+    Path typo = tmp.resolve("stroe");
+    Pantri.Out r = f.retrieve("--storage_url", typo.toString());
+    assertThat(r.code()).as(r.toString()).isEqualTo(5);
+    assertThat(r.stderr()).contains(typo + " does not exist").contains("storage_url");
+    assertThat(typo).doesNotExist();
+  }
+
   /** Writes the object by path, as the original did, and the pitem the original wrote for it. */
   private void legacyObject(String rel, byte[] content, byte[] pitemDescribes) throws Exception {
     Path obj = f.store.resolve(rel);

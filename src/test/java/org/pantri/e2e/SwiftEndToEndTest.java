@@ -151,4 +151,17 @@ class SwiftEndToEndTest {
     assertThat(s.stderr()).contains("retry 1: ").contains("127.0.0.1:9");
     assertThat(f.author.resolve("shelves/mac/a.pkg.pitem")).doesNotExist();
   }
+
+  @Test
+  void retrieveFromAMissingContainerFailsOnceAndCreatesNothing() throws Exception {
+    RepoFixture f = fixture("content");
+    f.binary("mac/a.pkg", 5000, 3);
+    assertThat(f.store().code()).isZero();
+    f.commitAndPush("a");
+    String typo = container + "-typo";
+    Pantri.Out r = f.retrieve("--object_store_container", typo);
+    assertThat(r.code()).as(r.toString()).isEqualTo(5);
+    assertThat(r.stderr()).contains("container '" + typo + "' does not exist").contains("object_store_container");
+    assertThat(swiftCli(tmp, "list")).doesNotContain(typo).contains(container);
+  }
 }

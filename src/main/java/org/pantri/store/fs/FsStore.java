@@ -59,6 +59,14 @@ public final class FsStore implements ObjectStore {
     }
   }
 
+  @Override
+  public void openForReading() throws IOException {
+    if (!Files.isDirectory(root)) {
+      throw new StoreException("store directory " + root + " does not exist; check storage_url"
+          + " (retrieve never creates it)");
+    }
+  }
+
   private Path path(String key) throws StoreException {
     Path p = root.resolve(Keys.check(key)).normalize();
     if (!p.startsWith(root)) {

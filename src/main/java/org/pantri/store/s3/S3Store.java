@@ -269,6 +269,15 @@ public final class S3Store implements MultipartStore {
 
   @Override
   public void open() throws IOException {
+    open(true);
+  }
+
+  @Override
+  public void openForReading() throws IOException {
+    open(false);
+  }
+
+  private void open(boolean create) throws IOException {
     S3Client c = client();
     try {
       // Resolve first so a missing credential is reported as such, not as a failed request.
@@ -284,6 +293,11 @@ public final class S3Store implements MultipartStore {
       if (!S3Errors.isNotFound(e)) {
         throw explainHeadBucket(c, e);
       }
+    }
+    if (!create) {
+      throw new StoreException("bucket '" + bucket + "' does not exist at "
+          + (endpoint == null ? "AWS region " + region : endpoint.toString())
+          + "; check object_store_container (retrieve never creates buckets)");
     }
     createBucket(c);
   }

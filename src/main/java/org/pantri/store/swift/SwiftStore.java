@@ -99,6 +99,15 @@ public final class SwiftStore implements MultipartStore {
 
   @Override
   public void open() throws IOException {
+    open(true);
+  }
+
+  @Override
+  public void openForReading() throws IOException {
+    open(false);
+  }
+
+  private void open(boolean create) throws IOException {
     int status = -1;
     SwiftSession candidate = auth.candidate();
     if (candidate != null) {
@@ -118,11 +127,11 @@ public final class SwiftStore implements MultipartStore {
             + "; check that storage_url belongs to the account of the user you authenticate as");
       }
     }
-    ensureContainer(container, status);
+    ensureContainer(container, status, create);
   }
 
-  /** Makes sure the container exists, creating it when missing. */
-  private void ensureContainer(String name, int headStatus) throws IOException {
+  /** Makes sure the container exists, creating it when missing and {@code create}. */
+  private void ensureContainer(String name, int headStatus, boolean create) throws IOException {
     String what = "HEAD of container '" + name + "'";
     if (headStatus >= 200 && headStatus < 300) {
       return;
@@ -141,6 +150,10 @@ public final class SwiftStore implements MultipartStore {
           return;
         }
       }
+    }
+    if (!create) {
+      throw new StoreException("container '" + name + "' does not exist at " + url("")
+          + "; check object_store_container (retrieve never creates containers)");
     }
     String put = "creation of container '" + name + "'";
     try (SwiftHttp.Resp r = exec("PUT", "/" + SwiftUrls.component(name), null, timeout, put)) {
@@ -171,7 +184,7 @@ public final class SwiftStore implements MultipartStore {
         "HEAD of container '" + segmentContainer + "'")) {
       status = r.status();
     }
-    ensureContainer(segmentContainer, status);
+    ensureContainer(segmentContainer, status, true);
     segmentContainerReady = true;
   }
 

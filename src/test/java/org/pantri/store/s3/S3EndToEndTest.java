@@ -92,4 +92,17 @@ class S3EndToEndTest extends S3BucketTest {
     assertThat(g.author.resolve("shelves/mac/a.pkg.pitem")).doesNotExist();
     assertThat(f.author.resolve("shelves/mac/a.pkg.pitem")).doesNotExist();
   }
+
+  @Test
+  void retrieveFromAMissingBucketFailsOnceAndCreatesNothing() throws Exception {
+    RepoFixture f = fixture(TestServers.S3_ENDPOINT);
+    f.binary("mac/a.pkg", 5000, 3);
+    assertThat(f.store().code()).isZero();
+    f.commitAndPush("a");
+    String typo = bucket + "-typo";
+    Pantri.Out r = f.retrieve("--object_store_container", typo);
+    assertThat(r.code()).as(r.toString()).isEqualTo(5);
+    assertThat(r.stderr()).contains("bucket '" + typo + "' does not exist").contains("object_store_container");
+    assertThat(raw.listBuckets().buckets()).noneMatch(b -> b.name().equals(typo));
+  }
 }
