@@ -342,9 +342,7 @@ public final class SwiftStore implements MultipartStore {
       headers.add("ETag");
       headers.add(expected);
     }
-    // Headers only arrive after the whole body was sent: allow 1 MB/s on top of the base timeout.
-    Duration t = timeout.plusSeconds(body.length() / 1_000_000);
-    try (SwiftHttp.Resp r = exec("PUT", objectPath(cont, name), body, t, what,
+    try (SwiftHttp.Resp r = exec("PUT", objectPath(cont, name), body, timeout, what,
         headers.toArray(String[]::new))) {
       if (r.status() == 404) {
         throw new StoreException("container '" + cont + "' does not exist at " + url("") + " (" + what + " failed)");
