@@ -29,6 +29,11 @@ final class DestTree {
     if (!p.startsWith(root) || p.equals(root)) {
       throw new IOException(rel + ": path escapes the destination; refused");
     }
+    for (Path seg : root.relativize(p)) {
+      if (seg.toString().equalsIgnoreCase(".git")) {
+        throw new IOException(rel + ": a path through a .git directory is never written; refused");
+      }
+    }
     return p;
   }
 

@@ -19,11 +19,13 @@ import org.pantri.pitem.PythonJson;
 import org.pantri.plan.RetrievePlanner;
 import org.pantri.plan.RetrievePlanner.DestFact;
 import org.pantri.repo.Git;
+import org.pantri.repo.HostTrust;
 import org.pantri.repo.Layout;
 import org.pantri.repo.Options;
 import org.pantri.repo.RepoException;
 import org.pantri.repo.Repository;
 import org.pantri.scan.Hasher;
+import org.pantri.scan.NameRules;
 import org.pantri.store.ObjectStore;
 import org.pantri.transfer.DestinationLock;
 import org.pantri.transfer.Failure;
@@ -124,6 +126,19 @@ public final class RetrieveOperation {
     }
   }
 
+  private HostTrust trust;
+
+  private HostTrust trust() throws PantriException {
+    if (trust == null) {
+      try {
+        trust = HostTrust.load(ctx.env(), Context.homeDir(ctx.env()));
+      } catch (RepoException e) {
+        throw new PantriException(ExitCodes.REPO, e.getMessage(), e);
+      }
+    }
+    return trust;
+  }
+
   private boolean inPlace(Path dest) {
     try {
       return Files.exists(dest) && Files.isSameFile(dest, repo.shelves());
@@ -138,9 +153,13 @@ public final class RetrieveOperation {
 
   private void syncDestination(Path dest, List<String> shelves, Map<String, Options> opts, String head,
       RetrieveRequest req, Stores.Cache stores, Result result) throws IOException, PantriException {
-    if (dest.startsWith(repo.root()) && !inPlace(dest) && dest.startsWith(repo.shelves())) {
-      throw new PantriException(ExitCodes.USAGE, "destination " + dest + " is inside shelves/;"
-          + " use shelves/ itself for an in-place retrieve, or a directory outside it");
+    boolean fromRepoConfig = shelves.stream().anyMatch(s -> opts.get(s).raw().containsKey("dest_sync"))
+        && !ctx.cliOptions().containsKey("dest_sync");
+    boolean inPlace = inPlace(dest);
+    DestinationCheck.check(repo, dest, fromRepoConfig, inPlace, trust(), shelves);
+    if (!inPlace && DestinationCheck.realish(dest).startsWith(repo.root()) && !req.dryRun()) {
+      // a destination inside the work tree (the default dest_sync/) must not show in git status
+      repo.excludeLocally(List.of(repo.root().relativize(DestinationCheck.realish(dest)) + "/"));
     }
     Path stateDir = stateDir(dest);
     DestinationLock lock = req.dryRun() ? null
@@ -202,10 +221,16 @@ public final class RetrieveOperation {
         removed.add(target);
         continue;
       }
+      if (target.indexOf('\uFFFD') >= 0) {
+        // Java cannot name the file git has: it would arrive under another name
+        refuse(result, NameRules.escape(c.path()) + ": name is not valid UTF-8; rename it in git");
+        continue;
+      }
       Path source = repo.root().resolve(c.path());
       if (isPitem) {
         try {
-          objects.add(new RetrievePlanner.WantedObject(PitemCodec.read(source, target)));
+          // DEST gets the name git has; a key that matched it only after NFC must not rename the file
+          objects.add(new RetrievePlanner.WantedObject(PitemCodec.read(source, target).withPath(target)));
         } catch (PitemException e) {
           refuse(result, e.getMessage());
         } catch (java.nio.file.NoSuchFileException e) {
@@ -226,16 +251,33 @@ public final class RetrieveOperation {
         files.add(new RetrievePlanner.WantedFile(rel, source, a.size(), a.lastModifiedTime().toMillis() / 1000));
       }
     }
-    // A pitem whose binary would overwrite a committed file of the same name is refused.
-    Set<String> filePaths = new HashSet<>();
-    files.forEach(f -> filePaths.add(f.path()));
+    // A pitem whose binary would overwrite a committed file (or link) of the same name is refused,
+    // whether that file came with this change or long before, in place or not.
+    Set<String> tracked = new HashSet<>();
+    if (!objects.isEmpty()) {
+      for (String p : git.lsFiles(":(literal)" + spec)) {
+        if (!p.endsWith(PitemCodec.SUFFIX)) {
+          tracked.add(p.substring(SHELVES_PREFIX.length()));
+        }
+      }
+    }
     objects.removeIf(w -> {
-      if (filePaths.contains(w.pitem().path())) {
+      if (tracked.contains(w.pitem().path())) {
         refuse(result, SHELVES_PREFIX + w.pitem().path() + ".pitem: a committed file has the same name");
         return true;
       }
       return false;
     });
+    // Names equal after Unicode normalization would be one file on macOS: deliver neither silently.
+    List<String> wantedPaths = new ArrayList<>();
+    objects.forEach(w -> wantedPaths.add(w.pitem().path()));
+    files.forEach(f -> wantedPaths.add(f.path()));
+    Map<String, String> twins = NameRules.normalizationTwins(wantedPaths);
+    if (!twins.isEmpty()) {
+      objects.removeIf(w -> twins.containsKey(w.pitem().path()));
+      files.removeIf(f -> twins.containsKey(f.path()));
+      twins.forEach((p, why) -> refuse(result, NameRules.escape(SHELVES_PREFIX + p) + ": " + why));
+    }
     Map<String, DestFact> facts = new LinkedHashMap<>();
     for (RetrievePlanner.WantedObject w : objects) {
       facts.put(w.pitem().path(), fact(tree, w.pitem().path(), o.checksum() ? w.pitem() : null));

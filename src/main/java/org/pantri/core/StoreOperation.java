@@ -22,6 +22,7 @@ import org.pantri.repo.RepoException;
 import org.pantri.repo.Repository;
 import org.pantri.scan.Digests;
 import org.pantri.scan.Hasher;
+import org.pantri.scan.NameRules;
 import org.pantri.scan.ShelfWalker;
 import org.pantri.scan.StoreFilter;
 import org.pantri.store.ObjectInfo;
@@ -59,6 +60,9 @@ public final class StoreOperation {
       result.refused.add(r);
       ctx.reporter().warn("refused " + r);
     });
+    if (!dryRun) {
+      removeLeftovers(walked.leftovers());
+    }
 
     // Options may differ per shelf, and with them the store: group files by their options.
     Map<String, Options> optionsByShelf = new HashMap<>();
@@ -89,6 +93,30 @@ public final class StoreOperation {
     return result;
   }
 
+  /**
+   * Deletes temporary files of runs that were killed (their writer process is gone); those of a
+   * live process are another pantri's work in progress and stay. Never stored either way.
+   */
+  private void removeLeftovers(List<Path> leftovers) {
+    int removed = 0;
+    for (Path p : leftovers) {
+      long pid = ShelfWalker.writerPid(p.getFileName().toString());
+      if (pid > 0 && pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        continue;
+      }
+      try {
+        if (Files.deleteIfExists(p)) {
+          removed++;
+        }
+      } catch (IOException e) {
+        ctx.reporter().warn("could not remove " + p + ", a temporary file of an interrupted run: " + e.getMessage());
+      }
+    }
+    if (removed > 0) {
+      ctx.reporter().info("removed " + removed + " temporary file(s) left by an interrupted run");
+    }
+  }
+
   private Options options(String shelf) throws PantriException {
     try {
       return repo.config().resolve(shelf, ctx.cliOptions(), repo.root(), ctx.dataDir());
@@ -108,15 +136,18 @@ public final class StoreOperation {
     }
     List<Path> out = new ArrayList<>();
     for (Path p : paths) {
+      String rel;
       try {
-        repo.shelvesPath(p);
+        rel = repo.shelvesPath(p);
       } catch (RepoException e) {
         throw new PantriException(ExitCodes.USAGE, e.getMessage() + "; nothing was stored");
       }
       if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         throw new PantriException(ExitCodes.USAGE, p + ": no such file or directory; nothing was stored");
       }
-      out.add(p.toAbsolutePath().normalize());
+      // Walk the path as it lies under the real repository root: a path reached through a link
+      // (/alias -> the repo) would otherwise yield pitem keys like ../../alias/shelves/...
+      out.add(rel.isEmpty() ? repo.shelves() : repo.shelves().resolve(rel));
     }
     return out;
   }
@@ -222,6 +253,7 @@ public final class StoreOperation {
   /** Filters and hashes files on a few threads; hashes are reused from current pitems. */
   private List<StorePlanner.Item> hashAll(List<ShelfWalker.Found> found, StoreFilter filter, Options o,
       Result result) throws PantriException {
+    Map<String, String> twins = NameRules.normalizationTwins(found.stream().map(ShelfWalker.Found::shelvesPath).toList());
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "pantri-hash");
@@ -231,7 +263,7 @@ public final class StoreOperation {
     try {
       List<Future<StorePlanner.Item>> futures = new ArrayList<>();
       for (ShelfWalker.Found f : found) {
-        futures.add(pool.submit(() -> classifyAndHash(f, filter, o, result)));
+        futures.add(pool.submit(() -> classifyAndHash(f, filter, o, twins, result)));
       }
       List<StorePlanner.Item> items = new ArrayList<>();
       for (Future<StorePlanner.Item> fu : futures) {
@@ -254,13 +286,24 @@ public final class StoreOperation {
     }
   }
 
-  private StorePlanner.Item classifyAndHash(ShelfWalker.Found f, StoreFilter filter, Options o, Result result) {
+  private StorePlanner.Item classifyAndHash(ShelfWalker.Found f, StoreFilter filter, Options o,
+      Map<String, String> twins, Result result) {
     String name = f.file().getFileName().toString();
     try {
       if (ctx.cancel().isCancelled()) {
         return null;
       }
       if (filter.skipReason(f.file(), name) != null) {
+        return null;
+      }
+      String badName = NameRules.refusal(f.shelvesPath());
+      if (badName == null) {
+        badName = twins.get(f.shelvesPath());
+      }
+      if (badName != null) {
+        String line = NameRules.escape(Repository.SHELVES + "/" + f.shelvesPath()) + ": " + badName;
+        result.refused.add(line);
+        ctx.reporter().warn("refused " + line);
         return null;
       }
       Path pitemFile = f.file().resolveSibling(name + PitemCodec.SUFFIX);

@@ -29,6 +29,11 @@ public record Pitem(
     this(path, fileSize, modifiedTime, sha1, sha256, Map.of());
   }
 
+  /** The same pitem under another path (e.g. its location's spelling of a key it matched after NFC). */
+  public Pitem withPath(String newPath) {
+    return newPath.equals(path) ? this : new Pitem(newPath, fileSize, modifiedTime, sha1, sha256, extra);
+  }
+
   /** True when both describe the same content (same size and hashes), whatever the mtime. */
   public boolean sameContent(Pitem o) {
     return o != null && fileSize == o.fileSize && sha256.equals(o.sha256)

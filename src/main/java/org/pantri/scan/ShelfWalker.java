@@ -12,6 +12,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.pantri.pitem.PitemCodec;
 
 /**
  * Walks files under shelves/ without ever following a symlink, and sorts what it finds into
@@ -21,8 +24,41 @@ public final class ShelfWalker {
   /** A regular file under shelves/, with the facts the plan needs. */
   public record Found(Path file, String shelvesPath, long size, long mtimeSeconds) {}
 
-  /** What one walk found: candidates by shelves-relative path, and refused paths with reasons. */
-  public record Result(Map<String, Found> files, List<String> refused) {}
+  /**
+   * What one walk found: candidates by shelves-relative path, refused paths with reasons, and
+   * temporary files Pantri itself left there (never candidates, see {@link #isPantriTemp}).
+   */
+  public record Result(Map<String, Found> files, List<String> refused, List<Path> leftovers) {}
+
+  /** Temp names of older versions: {@code .<name>.pitem.tmp<pid>}. */
+  private static final Pattern OLD_PITEM_TEMP = Pattern.compile("^\\..+\\.pitem\\.tmp(\\d+)$");
+  private static final Pattern TEMP_PID = Pattern.compile("^" + Pattern.quote(PitemCodec.TEMP_PREFIX) + "(\\d+)-");
+
+  /** True for a temporary file of Pantri's own: it is never stored, whatever its content. */
+  public static boolean isPantriTemp(String name) {
+    return name.startsWith(PitemCodec.TEMP_PREFIX) || OLD_PITEM_TEMP.matcher(name).matches();
+  }
+
+  /**
+   * The process that wrote a temporary file, when its name says (-1 otherwise). A leftover whose
+   * writer is gone belongs to a killed run and may be deleted.
+   */
+  public static long writerPid(String name) {
+    Matcher m = TEMP_PID.matcher(name);
+    if (m.find()) {
+      return parsePid(m.group(1));
+    }
+    m = OLD_PITEM_TEMP.matcher(name);
+    return m.matches() ? parsePid(m.group(1)) : -1;
+  }
+
+  private static long parsePid(String digits) {
+    try {
+      return Long.parseLong(digits);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
 
   private final Path shelvesRoot;
 
@@ -34,6 +70,7 @@ public final class ShelfWalker {
   public Result walk(List<Path> starts) throws IOException {
     Map<String, Found> files = new TreeMap<>();
     List<String> refused = new ArrayList<>();
+    List<Path> leftovers = new ArrayList<>();
     for (Path start : starts) {
       Files.walkFileTree(start, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE,
           new SimpleFileVisitor<>() {
@@ -47,7 +84,9 @@ public final class ShelfWalker {
             @Override
             public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
               String rel = shelvesRoot.relativize(f).toString().replace('\\', '/');
-              if (a.isSymbolicLink()) {
+              if (isPantriTemp(f.getFileName().toString())) {
+                leftovers.add(f);
+              } else if (a.isSymbolicLink()) {
                 refused.add(rel + ": symbolic link, not followed (commit links to git as they are)");
               } else if (a.isRegularFile()) {
                 files.put(rel, new Found(f, rel, a.size(), a.lastModifiedTime().toMillis() / 1000));
@@ -64,6 +103,6 @@ public final class ShelfWalker {
             }
           });
     }
-    return new Result(files, refused);
+    return new Result(files, refused, leftovers);
   }
 }
