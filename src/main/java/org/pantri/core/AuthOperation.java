@@ -38,7 +38,7 @@ public final class AuthOperation {
       }
       SwiftAuth.AuthResult r = SwiftAuth.authenticate(Stores.settings(o, ctx, repo.root()));
       return "authenticated" + (r.user() == null ? "" : " as " + r.user()) + "; storage URL "
-          + r.storageUrl() + (r.tokenFile() == null ? "" : "; token cached in " + r.tokenFile());
+          + org.pantri.store.Endpoints.printable(r.storageUrl()) + (r.tokenFile() == null ? "" : "; token cached in " + r.tokenFile());
     } catch (AuthException e) {
       throw new PantriException(ExitCodes.AUTH, e.getMessage(), e);
     } catch (IOException e) {

@@ -2,9 +2,13 @@ package org.pantri.core;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.pantri.repo.HostTrust;
 import org.pantri.repo.Options;
+import org.pantri.repo.RepoException;
 import org.pantri.store.AuthException;
 import org.pantri.store.ObjectStore;
 import org.pantri.store.ObjectStores;
@@ -16,9 +20,29 @@ import org.pantri.transfer.RetryPolicy;
 final class Stores {
   private Stores() {}
 
-  static StoreSettings settings(Options o, Context ctx, Path repoRoot) {
+  static StoreSettings settings(Options o, Context ctx, Path repoRoot) throws PantriException {
     return new StoreSettings(o.storageUrl(), o.authUrl(), o.container(), o.segmentSize(), repoRoot,
-        ctx.usePasswordFile(), ctx.prompt(), ctx.env(), o.raw());
+        ctx.usePasswordFile(), ctx.prompt(), ctx.env(), o.raw(), trustedEndpoints(ctx));
+  }
+
+  /**
+   * Endpoints this host vouches for: URLs given on its command line and those its own trust
+   * config lists. URLs from the committed pantri.toml are deliberately not among them.
+   */
+  static List<String> trustedEndpoints(Context ctx) throws PantriException {
+    List<String> out = new ArrayList<>();
+    for (String k : List.of("storage_url", "auth_url")) {
+      Object v = ctx.cliOptions().get(k);
+      if (v != null && !v.toString().isBlank()) {
+        out.add(v.toString());
+      }
+    }
+    try {
+      out.addAll(HostTrust.load(ctx.env(), Context.homeDir(ctx.env())).endpoints());
+    } catch (RepoException e) {
+      throw new PantriException(ExitCodes.REPO, e.getMessage(), e);
+    }
+    return out;
   }
 
   static ObjectStore open(Options o, Context ctx, Path repoRoot, boolean forReading) throws PantriException {

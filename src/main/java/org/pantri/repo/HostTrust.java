@@ -3,13 +3,12 @@ package org.pantri.repo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import org.pantri.store.Endpoints;
 
 /**
  * What this host allows a repository's committed configuration to point it at. Anyone who can
@@ -106,44 +105,8 @@ public record HostTrust(List<String> endpoints, List<Path> destinations, String 
     return destinations.stream().anyMatch(d::startsWith);
   }
 
-  /** True when {@code url} lies under one of {@code prefixes} (same scheme, host and port; path prefix). */
+  /** True when {@code url} lies under one of {@code prefixes}. */
   public static boolean endpointUnder(String url, List<String> prefixes) {
-    for (String p : prefixes) {
-      if (sameOrUnder(url, p)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Scheme, host and port equal, and {@code url}'s path starts with {@code prefix}'s on a segment boundary. */
-  public static boolean sameOrUnder(String url, String prefix) {
-    try {
-      URI u = URI.create(url.trim());
-      URI p = URI.create(prefix.trim());
-      if (u.getScheme() == null || p.getScheme() == null || u.getHost() == null || p.getHost() == null) {
-        return false;
-      }
-      if (!u.getScheme().equalsIgnoreCase(p.getScheme())
-          || !u.getHost().toLowerCase(Locale.ROOT).equals(p.getHost().toLowerCase(Locale.ROOT))
-          || port(u) != port(p) || u.getRawUserInfo() != null) {
-        return false;
-      }
-      String up = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
-      String pp = p.getRawPath() == null || p.getRawPath().isEmpty() ? "/" : p.getRawPath();
-      if (pp.endsWith("/")) {
-        return up.startsWith(pp) || (up + "/").equals(pp);
-      }
-      return up.equals(pp) || up.startsWith(pp + "/");
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
-  private static int port(URI u) {
-    if (u.getPort() >= 0) {
-      return u.getPort();
-    }
-    return "https".equalsIgnoreCase(u.getScheme()) ? 443 : "http".equalsIgnoreCase(u.getScheme()) ? 80 : -1;
+    return prefixes.stream().anyMatch(p -> Endpoints.sameOrUnder(url, p));
   }
 }

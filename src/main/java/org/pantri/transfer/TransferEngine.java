@@ -366,8 +366,9 @@ public final class TransferEngine implements AutoCloseable {
   }
 
   public static Path tempBeside(Path target) {
-    return target.resolveSibling(".pantri-tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong())
-        + "-" + target.getFileName());
+    // Short and independent of the target's name: a 250-byte name must still have a temp name.
+    return target.resolveSibling(".pantri-tmp-" + ProcessHandle.current().pid() + "-"
+        + Long.toHexString(ThreadLocalRandom.current().nextLong()));
   }
 
   public static void moveAtomic(Path from, Path to) throws IOException {

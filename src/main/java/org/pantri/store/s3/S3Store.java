@@ -161,7 +161,7 @@ public final class S3Store implements MultipartStore {
     this.socketTimeout = Duration.ofSeconds(number(
         settings.option("s3_read_timeout", null), 60, 1, 3600, "s3_read_timeout"));
     this.where = "s3 bucket " + bucket + " at "
-        + (endpoint == null ? "AWS region " + region : endpoint.toString());
+        + (endpoint == null ? "AWS region " + region : org.pantri.store.Endpoints.printable(endpoint.toString()));
   }
 
   private static boolean bool(String v, boolean dflt, String name) throws StoreException {

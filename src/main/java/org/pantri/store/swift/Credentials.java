@@ -21,11 +21,18 @@ final class Credentials {
   final String password;
   /** Where they came from, for messages ("ST_USER/ST_KEY", ".pantri_password", ...). */
   final String source;
+  /** The auth endpoint they belong to, when known (the password file's "auth_url"); else null. */
+  final String authUrl;
 
   Credentials(String user, String password, String source) {
+    this(user, password, source, null);
+  }
+
+  Credentials(String user, String password, String source, String authUrl) {
     this.user = user;
     this.password = password;
     this.source = source;
+    this.authUrl = authUrl;
   }
 
   /** Reads {"username": ..., "password": ...} from the password file. */
@@ -48,7 +55,30 @@ final class Credentials {
     if (user == null || user.isBlank() || pass == null) {
       throw new AuthException("the password file " + f + " needs both \"username\" and \"password\"");
     }
-    return new Credentials(user, pass, PASSWORD_FILE);
+    JsonNode bound = n.get("auth_url");
+    String authUrl = bound != null && bound.isTextual() && !bound.asText().isBlank() ? bound.asText().trim() : null;
+    return new Credentials(user, pass, PASSWORD_FILE, authUrl);
+  }
+
+  /**
+   * Records in the password file the auth URL its credentials were first accepted at ("auth_url",
+   * which the original tool ignores), so that a later change of auth_url in the committed config
+   * cannot send them elsewhere. Best effort: a read-only file is left alone, with a warning.
+   */
+  static void bind(Path dir, String authUrl) {
+    Path f = dir == null ? Path.of(PASSWORD_FILE) : dir.resolve(PASSWORD_FILE);
+    try {
+      JsonNode n = new ObjectMapper().readTree(Files.readAllBytes(f));
+      if (!(n instanceof com.fasterxml.jackson.databind.node.ObjectNode o) || o.has("auth_url")) {
+        return;
+      }
+      o.put("auth_url", authUrl);
+      TokenCache.writeOwnerOnly(f, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
+      LOG.info("{}: bound to auth URL {} (first use); edit its \"auth_url\" to move it", f, SwiftUrls.printable(authUrl));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not record auth_url in {} ({}); add \"auth_url\": \"{}\" to it yourself so its credentials"
+          + " are only ever sent there", f, e.getClass().getSimpleName(), SwiftUrls.printable(authUrl));
+    }
   }
 
   private static void warnIfOpen(Path f) {

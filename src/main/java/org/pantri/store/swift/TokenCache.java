@@ -40,8 +40,19 @@ final class TokenCache {
     return file;
   }
 
-  /** The cached session, or null when there is no usable cache file. */
-  SwiftSession read() {
+  /**
+   * A cached token and what it is bound to: the storage URL it was used with and the auth URL
+   * that issued it (either null in a cache written by the original tool or an older Pantri).
+   */
+  record Entry(String token, String storageUrl, String authUrl) {
+    @Override
+    public String toString() {
+      return "TokenCache.Entry[" + storageUrl + ", auth " + authUrl + ", token=<redacted>]";
+    }
+  }
+
+  /** The cached entry, or null when there is no usable cache file. */
+  Entry read() {
     if (file == null) {
       return null;
     }
@@ -51,7 +62,7 @@ final class TokenCache {
       if (token == null) {
         return null;
       }
-      return new SwiftSession(token, text(n, "storage_url"), null);
+      return new Entry(token, text(n, "storage_url"), text(n, "auth_url"));
     } catch (NoSuchFileException e) {
       return null;
     } catch (IOException | RuntimeException e) {
@@ -69,7 +80,7 @@ final class TokenCache {
    * Replaces the cache atomically. The temp file is created 0600 from the start (never chmod-ed
    * later), so the token is never readable by others, not even for a moment.
    */
-  void write(SwiftSession s) throws IOException {
+  void write(SwiftSession s, String authUrl) throws IOException {
     if (file == null) {
       return;
     }
@@ -78,10 +89,19 @@ final class TokenCache {
     if (s.storageUrl() != null) {
       n.put("storage_url", s.storageUrl());
     }
-    byte[] bytes = JSON.writeValueAsBytes(n);
+    if (authUrl != null) {
+      n.put("auth_url", authUrl);
+    }
+    writeOwnerOnly(file, JSON.writeValueAsBytes(n));
+    LOG.debug("cached a Swift token in {}", file);
+  }
+
+  /** Replaces {@code file} atomically with {@code bytes}, readable by the owner only from the start. */
+  static void writeOwnerOnly(Path file, byte[] bytes) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = dir.resolve(FILE + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    Path tmp = dir.resolve(".pantri-tmp-" + ProcessHandle.current().pid() + "-"
+        + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     try {
       try (SeekableByteChannel ch = Files.newByteChannel(tmp,
           EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly())) {
@@ -95,7 +115,6 @@ final class TokenCache {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
       }
-      LOG.debug("cached a Swift token in {}", file);
     } finally {
       Files.deleteIfExists(tmp);
     }

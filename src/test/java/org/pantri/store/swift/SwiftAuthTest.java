@@ -101,15 +101,25 @@ class SwiftAuthTest {
     String c = SwiftTestEnv.unique("pantri-auth");
     open(SwiftTestEnv.settings(dir, c, SwiftTestEnv.v1Env()));
     byte[] before = Files.readAllBytes(tokenFile());
-    // the auth URL is dead now: only the cached token can make this work
-    Map<String, String> dead = SwiftTestEnv.v1Env();
-    dead.put("ST_AUTH", "http://127.0.0.1:" + SwiftTestEnv.closedPort() + "/auth/v1.0");
-    StoreSettings s = SwiftTestEnv.settings(dir, c, dead);
+    assertThat(tokenJson().get("auth_url").asText()).isEqualTo(TestServers.SWIFT_AUTH);
+    StoreSettings s = SwiftTestEnv.settings(dir, c, SwiftTestEnv.v1Env());
     SwiftStore second = open(s);
     assertThat(second.authenticator().logins()).isZero();
     assertThat(second.list("")).isEmpty();
     assertThat(Files.readAllBytes(tokenFile())).isEqualTo(before);
     assertThat(SwiftAuth.testCachedToken(s)).isTrue();
+  }
+
+  @Test
+  void cachedTokenIsBoundToTheAuthUrlThatIssuedIt() throws Exception {
+    String c = SwiftTestEnv.unique("pantri-auth");
+    open(SwiftTestEnv.settings(dir, c, SwiftTestEnv.v1Env()));
+    // another auth endpoint now: the cached token is not offered anywhere, a login is attempted there
+    Map<String, String> other = SwiftTestEnv.v1Env();
+    other.put("ST_AUTH", "http://127.0.0.1:" + SwiftTestEnv.closedPort() + "/auth/v1.0");
+    SwiftStore second = new SwiftStore(SwiftTestEnv.settings(dir, c, other));
+    assertThatThrownBy(second::open).hasMessageContaining("cannot connect");
+    assertThat(second.authenticator().logins()).isEqualTo(1);
   }
 
   @Test
@@ -131,10 +141,24 @@ class SwiftAuthTest {
     open(SwiftTestEnv.settings(dir, c, SwiftTestEnv.v1Env()));
     String token = tokenJson().get("auth_token").asText();
     Files.writeString(tokenFile(), "{\"auth_token\": \"" + token + "\"}");
+    // bound to nothing: used only with a storage URL the host itself vouches for (e.g. --storage_url)
     StoreSettings s = new StoreSettings("http://127.0.0.1:8080/v1/AUTH_test", null, c, 1 << 20, dir, false,
-        CredentialPrompt.NONE, Map.of(), Map.of());
+        CredentialPrompt.NONE, Map.of(), Map.of(), List.of("http://127.0.0.1:8080/v1/AUTH_test"));
     SwiftStore store = open(s);
     assertThat(store.authenticator().logins()).isZero();
+  }
+
+  @Test
+  void unboundTokenFileIsNotSentToAStorageUrlFromTheRepository() throws Exception {
+    String c = SwiftTestEnv.unique("pantri-auth");
+    open(SwiftTestEnv.settings(dir, c, SwiftTestEnv.v1Env()));
+    String token = tokenJson().get("auth_token").asText();
+    Files.writeString(tokenFile(), "{\"auth_token\": \"" + token + "\"}");
+    StoreSettings s = new StoreSettings("http://127.0.0.1:8080/v1/AUTH_test", null, c, 1 << 20, dir, false,
+        CredentialPrompt.NONE, SwiftTestEnv.v1Env(), Map.of());
+    SwiftStore store = open(s);
+    assertThat(store.authenticator().logins()).isEqualTo(1);
+    assertThat(tokenJson().get("auth_url").asText()).isEqualTo(TestServers.SWIFT_AUTH);
   }
 
   @Test

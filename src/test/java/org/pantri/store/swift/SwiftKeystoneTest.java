@@ -101,8 +101,14 @@ class SwiftKeystoneTest {
       env.put("OS_REGION_NAME", "RegionNine");
       assertThatThrownBy(() -> SwiftAuth.authenticate(SwiftTestEnv.settings(dir, "c", env)))
           .isInstanceOf(StoreException.class).hasMessageContaining("RegionNine").hasMessageContaining("OS_REGION_NAME");
-      StoreSettings override = new StoreSettings("https://elsewhere.example/v1/AUTH_p1", null, "c", 0, dir, false,
+      // a storage_url that is not the catalog's is only honoured when the host vouches for it
+      StoreSettings committed = new StoreSettings("https://elsewhere.example/v1/AUTH_p1", null, "c", 0, dir, false,
           CredentialPrompt.NONE, osEnv(ks, "right-pw"), Map.of());
+      assertThatThrownBy(() -> SwiftAuth.authenticate(committed)).isInstanceOf(AuthException.class)
+          .hasMessageContaining("refusing to send").hasMessageContaining("elsewhere.example")
+          .hasMessageContaining("[trust]");
+      StoreSettings override = new StoreSettings("https://elsewhere.example/v1/AUTH_p1", null, "c", 0, dir, false,
+          CredentialPrompt.NONE, osEnv(ks, "right-pw"), Map.of(), java.util.List.of("https://elsewhere.example/"));
       assertThat(SwiftAuth.authenticate(override).storageUrl()).isEqualTo("https://elsewhere.example/v1/AUTH_p1");
     }
   }
