@@ -29,6 +29,8 @@ public final class Pantri {
     env.put("GIT_COMMITTER_NAME", "t");
     env.put("GIT_COMMITTER_EMAIL", "t@example.invalid");
     env.put("GIT_CONFIG_NOSYSTEM", "1");
+    // as bin/pantri does: Java can name non-ASCII files only under a UTF-8 locale
+    env.put("LC_ALL", "C.UTF-8");
   }
 
   public Pantri env(String k, String v) {
