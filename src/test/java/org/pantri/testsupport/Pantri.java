@@ -31,9 +31,20 @@ public final class Pantri {
     env.put("GIT_CONFIG_NOSYSTEM", "1");
     // as bin/pantri does: Java can name non-ASCII files only under a UTF-8 locale
     env.put("LC_ALL", "C.UTF-8");
+    env.put("XDG_CONFIG_HOME", home.resolve("config").toString());
+  }
+
+  private final java.util.Set<String> unset = new java.util.HashSet<>();
+
+  /** Removes {@code k} from the child's environment (even when this JVM's environment has it). */
+  public Pantri unset(String k) {
+    env.remove(k);
+    unset.add(k);
+    return this;
   }
 
   public Pantri env(String k, String v) {
+    unset.remove(k);
     env.put(k, v);
     return this;
   }
@@ -60,6 +71,8 @@ public final class Pantri {
     cmd.add("org.pantri.cli.Main");
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
+    // the host trust of the developer running the tests must not leak into them
+    pb.environment().keySet().removeIf(k -> k.startsWith("PANTRI_TRUST_") || unset.contains(k));
     pb.environment().putAll(env);
     pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     return pb;
