@@ -173,7 +173,9 @@ public final class Repository {
     if (!real.startsWith(shelvesReal)) {
       throw new RepoException(p + " is outside " + shelves() + "; pantri only stores files under shelves/");
     }
-    return shelvesReal.relativize(real).toString().replace('\\', '/');
+    String rel = shelvesReal.relativize(real).toString();
+    // '\\' is a separator only where the platform says so; on POSIX it is part of a name
+    return java.io.File.separatorChar == '/' ? rel : rel.replace(java.io.File.separatorChar, '/');
   }
 
   /** The first path segment of a shelves-relative path. */

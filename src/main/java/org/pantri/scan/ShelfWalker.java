@@ -83,7 +83,10 @@ public final class ShelfWalker {
 
             @Override
             public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
-              String rel = shelvesRoot.relativize(f).toString().replace('\\', '/');
+              String rel = shelvesRoot.relativize(f).toString();
+              if (java.io.File.separatorChar != '/') {
+                rel = rel.replace(java.io.File.separatorChar, '/'); // on POSIX a backslash is part of a name
+              }
               if (isPantriTemp(f.getFileName().toString())) {
                 leftovers.add(f);
               } else if (a.isSymbolicLink()) {
