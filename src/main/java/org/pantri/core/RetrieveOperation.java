@@ -248,7 +248,7 @@ public final class RetrieveOperation {
           refuse(result, c.path() + ": symbolic link or special file, not copied");
           continue;
         }
-        files.add(new RetrievePlanner.WantedFile(rel, source, a.size(), a.lastModifiedTime().toMillis() / 1000));
+        files.add(new RetrievePlanner.WantedFile(rel, source, a.size(), org.pantri.store.FileTimes.pythonSeconds(a.lastModifiedTime())));
       }
     }
     // A pitem whose binary would overwrite a committed file (or link) of the same name is refused,
@@ -320,7 +320,7 @@ public final class RetrieveOperation {
       if (hashAgainst != null && a.isRegularFile() && a.size() == hashAgainst.fileSize()) {
         sha = Hasher.hash(p).sha256();
       }
-      return new DestFact(true, a.isRegularFile(), a.size(), a.lastModifiedTime().toMillis() / 1000, sha);
+      return new DestFact(true, a.isRegularFile(), a.size(), org.pantri.store.FileTimes.pythonSeconds(a.lastModifiedTime()), sha);
     } catch (IOException e) {
       return DestFact.ABSENT;
     }

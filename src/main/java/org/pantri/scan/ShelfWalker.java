@@ -92,7 +92,7 @@ public final class ShelfWalker {
               } else if (a.isSymbolicLink()) {
                 refused.add(rel + ": symbolic link, not followed (commit links to git as they are)");
               } else if (a.isRegularFile()) {
-                files.put(rel, new Found(f, rel, a.size(), a.lastModifiedTime().toMillis() / 1000));
+                files.put(rel, new Found(f, rel, a.size(), org.pantri.store.FileTimes.pythonSeconds(a.lastModifiedTime())));
               } else if (!a.isDirectory()) {
                 refused.add(rel + ": not a regular file");
               }

@@ -195,7 +195,7 @@ public final class TransferEngine implements AutoCloseable {
   /** A file edited while it was uploaded no longer matches its hashes: undo and fail it. */
   private void checkSourceUnchanged(UploadJob job) throws IOException {
     BasicFileAttributes a = Files.readAttributes(job.source(), BasicFileAttributes.class);
-    if (a.size() != job.meta().size() || a.lastModifiedTime().toMillis() / 1000 != job.meta().mtimeSeconds()) {
+    if (a.size() != job.meta().size() || org.pantri.store.FileTimes.pythonSeconds(a.lastModifiedTime()) != job.meta().mtimeSeconds()) {
       try {
         store.delete(job.key());
       } catch (IOException e) {

@@ -66,8 +66,9 @@ class StoreKillTest {
   void twentyEightKillsLeaveNoOrphanOrJunkAndEachRerunCleansUp() throws Exception {
     RepoFixture f = new RepoFixture(tmp);
     Random rnd = new Random(7);
-    for (int i = 0; i < 120; i++) {
-      f.binary("mac/d" + (i % 7) + "/pkg" + i + ".pkg", 20_000 + rnd.nextInt(200_000), i);
+    // many small files: most of a run is uploads and pitem writes, where a kill leaves most behind
+    for (int i = 0; i < 300; i++) {
+      f.binary("mac/d" + (i % 7) + "/pkg" + i + ".pkg", 2_000 + rnd.nextInt(30_000), i);
     }
     f.binary("mac/large.dmg", 12_000_000, 999);
     f.text("mac/readme.txt", "text stays in git\n");
@@ -86,7 +87,8 @@ class StoreKillTest {
       if (k % 4 != 3) {
         wipeStored(f);
       }
-      long delay = 100 + seeded.nextInt((int) Math.max(300, fullMs * 9 / 10));
+      // from a third of the way in (hashing done, uploads and pitems under way) to the end
+      long delay = fullMs / 3 + seeded.nextInt((int) Math.max(300, fullMs * 2 / 3));
       Process p = f.pantri.builder(f.author, "store").redirectErrorStream(true)
           .redirectOutput(tmp.resolve("kill-" + k + ".log").toFile()).start();
       if (!p.waitFor(delay, TimeUnit.MILLISECONDS)) {
@@ -108,7 +110,7 @@ class StoreKillTest {
     // every binary has its pitem, nothing else has one, and git sees no binary
     try (Stream<Path> st = Files.walk(f.author.resolve("shelves"))) {
       long pitems = st.filter(p -> p.toString().endsWith(".pitem")).count();
-      assertThat(pitems).isEqualTo(121);
+      assertThat(pitems).isEqualTo(301);
     }
     String status = f.pantri.git(f.author, "status", "--porcelain", "--untracked-files=all");
     assertThat(status.lines().filter(l -> !l.endsWith(".pitem") && !l.endsWith(".gitignore")))

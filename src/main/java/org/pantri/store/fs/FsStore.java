@@ -83,7 +83,7 @@ public final class FsStore implements ObjectStore {
       if (!a.isRegularFile()) {
         return Optional.empty();
       }
-      return Optional.of(new ObjectInfo(key, a.size(), a.lastModifiedTime().toMillis() / 1000, null));
+      return Optional.of(new ObjectInfo(key, a.size(), org.pantri.store.FileTimes.pythonSeconds(a.lastModifiedTime()), null));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }
@@ -106,7 +106,7 @@ public final class FsStore implements ObjectStore {
         }
         BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
         if (a.isRegularFile()) {
-          out.add(new ObjectInfo(rel, a.size(), a.lastModifiedTime().toMillis() / 1000, null));
+          out.add(new ObjectInfo(rel, a.size(), org.pantri.store.FileTimes.pythonSeconds(a.lastModifiedTime()), null));
         }
       }
     }
