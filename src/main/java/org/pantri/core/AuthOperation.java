@@ -1,6 +1,7 @@
 package org.pantri.core;
 
 import java.io.IOException;
+import org.pantri.core.PantriException.Category;
 import org.pantri.repo.Options;
 import org.pantri.repo.RepoException;
 import org.pantri.repo.Repository;
@@ -23,10 +24,10 @@ public final class AuthOperation {
     try {
       o = repo.config().resolve(shelf, ctx.cliOptions(), repo.root(), ctx.dataDir());
     } catch (RepoException e) {
-      throw new PantriException(ExitCodes.REPO, e.getMessage(), e);
+      throw new PantriException(Category.REPO, e.getMessage(), e);
     }
     if (!o.objectStore().equalsIgnoreCase("swift")) {
-      throw new PantriException(ExitCodes.USAGE, "auth is for the swift store; this repository uses '"
+      throw new PantriException(Category.USAGE, "auth is for the swift store; this repository uses '"
           + o.objectStore() + "' (S3 uses the AWS credential chain, fs needs none)");
     }
     try {
@@ -34,15 +35,15 @@ public final class AuthOperation {
         if (SwiftAuth.testCachedToken(Stores.settings(o, ctx, repo.root()))) {
           return "the cached token is valid";
         }
-        throw new PantriException(ExitCodes.AUTH, "no valid cached token; run 'pantri auth' to log in");
+        throw new PantriException(Category.AUTH, "no valid cached token; run 'pantri auth' to log in");
       }
       SwiftAuth.AuthResult r = SwiftAuth.authenticate(Stores.settings(o, ctx, repo.root()));
       return "authenticated" + (r.user() == null ? "" : " as " + r.user()) + "; storage URL "
           + r.storageUrl() + (r.tokenFile() == null ? "" : "; token cached in " + r.tokenFile());
     } catch (AuthException e) {
-      throw new PantriException(ExitCodes.AUTH, e.getMessage(), e);
+      throw new PantriException(Category.AUTH, e.getMessage(), e);
     } catch (IOException e) {
-      throw new PantriException(ExitCodes.STORE, e.getMessage(), e);
+      throw new PantriException(Category.STORE, e.getMessage(), e);
     }
   }
 }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.pantri.core.PantriException.Category;
 import org.pantri.pitem.Pitem;
 import org.pantri.pitem.PitemCodec;
 import org.pantri.pitem.PitemException;
@@ -48,7 +49,7 @@ public final class RetrieveOperation {
       pull(req);
       String head = repo.git().head();
       if (head == null) {
-        throw new PantriException(ExitCodes.REPO, repo.root() + " has no commits yet; nothing to retrieve");
+        throw new PantriException(Category.REPO, repo.root() + " has no commits yet; nothing to retrieve");
       }
       if (req.pitem() != null) {
         retrieveOne(req, head, result);
@@ -77,11 +78,11 @@ public final class RetrieveOperation {
       }
       return result;
     } catch (DestinationLock.HeldException e) {
-      throw new PantriException(ExitCodes.LOCKED, e.getMessage(), e);
+      throw new PantriException(Category.LOCKED, e.getMessage(), e);
     } catch (RepoException e) {
-      throw new PantriException(ExitCodes.REPO, e.getMessage(), e);
+      throw new PantriException(Category.REPO, e.getMessage(), e);
     } catch (IOException e) {
-      throw new PantriException(ExitCodes.PARTIAL, e.getMessage(), e);
+      throw new PantriException(Category.PARTIAL, e.getMessage(), e);
     }
   }
 
@@ -109,7 +110,7 @@ public final class RetrieveOperation {
     }
     for (String s : req.shelves()) {
       if (!all.contains(s)) {
-        throw new PantriException(ExitCodes.USAGE, "no shelf named '" + s + "' under " + repo.shelves()
+        throw new PantriException(Category.USAGE, "no shelf named '" + s + "' under " + repo.shelves()
             + (all.isEmpty() ? "" : "; shelves are: " + String.join(", ", all)));
       }
     }
@@ -120,7 +121,7 @@ public final class RetrieveOperation {
     try {
       return repo.config().resolve(shelf, ctx.cliOptions(), repo.root(), ctx.dataDir());
     } catch (RepoException e) {
-      throw new PantriException(ExitCodes.REPO, e.getMessage(), e);
+      throw new PantriException(Category.REPO, e.getMessage(), e);
     }
   }
 
@@ -139,7 +140,7 @@ public final class RetrieveOperation {
   private void syncDestination(Path dest, List<String> shelves, Map<String, Options> opts, String head,
       RetrieveRequest req, Stores.Cache stores, Result result) throws IOException, PantriException {
     if (dest.startsWith(repo.root()) && !inPlace(dest) && dest.startsWith(repo.shelves())) {
-      throw new PantriException(ExitCodes.USAGE, "destination " + dest + " is inside shelves/;"
+      throw new PantriException(Category.USAGE, "destination " + dest + " is inside shelves/;"
           + " use shelves/ itself for an in-place retrieve, or a directory outside it");
     }
     Path stateDir = stateDir(dest);
@@ -293,7 +294,7 @@ public final class RetrieveOperation {
           result.removed.add(p.toString());
         }
       } catch (IOException e) {
-        result.failed.add(new Failure(rel, rel + ": could not remove: " + e.getMessage(), "local"));
+        result.failed.add(new Failure(rel, rel + ": could not remove: " + e.getMessage(), Failure.Kind.LOCAL));
       }
     }
     for (RetrievePlanner.Copy c : plan.copies()) {
@@ -308,7 +309,7 @@ public final class RetrieveOperation {
         }
         result.copied.add(target.toString());
       } catch (IOException e) {
-        result.failed.add(new Failure(c.path(), c.path() + ": could not copy: " + e.getMessage(), "local"));
+        result.failed.add(new Failure(c.path(), c.path() + ": could not copy: " + e.getMessage(), Failure.Kind.LOCAL));
       }
     }
     if (plan.downloads().isEmpty()) {
@@ -323,7 +324,7 @@ public final class RetrieveOperation {
           targets.add(new TransferEngine.Target(tree.parentFor(tree.resolve(d.pitem().path())),
               d.pitem().modifiedTime()));
         } catch (IOException ex) {
-          result.failed.add(new Failure(d.pitem().path(), d.pitem().path() + ": " + ex.getMessage(), "local"));
+          result.failed.add(new Failure(d.pitem().path(), d.pitem().path() + ": " + ex.getMessage(), Failure.Kind.LOCAL));
         }
       }
       if (!targets.isEmpty()) {
@@ -350,10 +351,10 @@ public final class RetrieveOperation {
     try {
       rel = repo.shelvesPath(pitemFile);
     } catch (RepoException e) {
-      throw new PantriException(ExitCodes.USAGE, e.getMessage());
+      throw new PantriException(Category.USAGE, e.getMessage());
     }
     if (!rel.endsWith(PitemCodec.SUFFIX) || !Files.isRegularFile(pitemFile, LinkOption.NOFOLLOW_LINKS)) {
-      throw new PantriException(ExitCodes.USAGE, req.pitem() + " is not a .pitem file");
+      throw new PantriException(Category.USAGE, req.pitem() + " is not a .pitem file");
     }
     Pitem p;
     try {

@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.pantri.core.PantriException.Category;
 import org.pantri.pitem.Pitem;
 import org.pantri.pitem.PitemCodec;
 import org.pantri.pitem.PitemException;
@@ -53,7 +54,7 @@ public final class StoreOperation {
     try {
       walked = new ShelfWalker(repo.shelves()).walk(starts);
     } catch (IOException e) {
-      throw new PantriException(ExitCodes.REPO, "cannot walk shelves: " + e.getMessage(), e);
+      throw new PantriException(Category.REPO, "cannot walk shelves: " + e.getMessage(), e);
     }
     walked.refused().forEach(r -> {
       result.refused.add(r);
@@ -93,14 +94,14 @@ public final class StoreOperation {
     try {
       return repo.config().resolve(shelf, ctx.cliOptions(), repo.root(), ctx.dataDir());
     } catch (RepoException e) {
-      throw new PantriException(ExitCodes.REPO, e.getMessage(), e);
+      throw new PantriException(Category.REPO, e.getMessage(), e);
     }
   }
 
   /** Every path must exist inside shelves/; checked before anything is uploaded. */
   private List<Path> validate(List<Path> paths) throws PantriException {
     if (!Files.isDirectory(repo.shelves())) {
-      throw new PantriException(ExitCodes.REPO, repo.root() + " has no shelves/ directory;"
+      throw new PantriException(Category.REPO, repo.root() + " has no shelves/ directory;"
           + " create shelves/<shelf>/ and put packages there (or run pantri init)");
     }
     if (paths.isEmpty()) {
@@ -111,10 +112,10 @@ public final class StoreOperation {
       try {
         repo.shelvesPath(p);
       } catch (RepoException e) {
-        throw new PantriException(ExitCodes.USAGE, e.getMessage() + "; nothing was stored");
+        throw new PantriException(Category.USAGE, e.getMessage() + "; nothing was stored");
       }
       if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        throw new PantriException(ExitCodes.USAGE, p + ": no such file or directory; nothing was stored");
+        throw new PantriException(Category.USAGE, p + ": no such file or directory; nothing was stored");
       }
       out.add(p.toAbsolutePath().normalize());
     }
@@ -147,7 +148,7 @@ public final class StoreOperation {
         ctx.reporter().info("added " + added + " path(s) to .gitignore");
       }
     } catch (IOException e) {
-      throw new PantriException(ExitCodes.REPO, "cannot update .gitignore: " + e.getMessage(), e);
+      throw new PantriException(Category.REPO, "cannot update .gitignore: " + e.getMessage(), e);
     }
     for (StorePlanner.Item it : plan.alreadyStored()) {
       writePitem(it, result, false);
@@ -197,7 +198,7 @@ public final class StoreOperation {
             + ": commit to replace them by their pitems");
       }
     } catch (IOException e) {
-      throw new PantriException(ExitCodes.REPO, "cannot update git's index: " + e.getMessage(), e);
+      throw new PantriException(Category.REPO, "cannot update git's index: " + e.getMessage(), e);
     }
   }
 
@@ -215,7 +216,7 @@ public final class StoreOperation {
       }
     } catch (IOException e) {
       result.failed.add(new org.pantri.transfer.Failure(it.path(),
-          it.path() + ": stored, but its pitem could not be written: " + e.getMessage(), "local"));
+          it.path() + ": stored, but its pitem could not be written: " + e.getMessage(), org.pantri.transfer.Failure.Kind.LOCAL));
     }
   }
 
@@ -242,10 +243,10 @@ public final class StoreOperation {
           }
         } catch (java.util.concurrent.ExecutionException e) {
           Throwable c = e.getCause();
-          result.failed.add(new org.pantri.transfer.Failure("?", String.valueOf(c.getMessage()), "local"));
+          result.failed.add(new org.pantri.transfer.Failure("?", String.valueOf(c.getMessage()), org.pantri.transfer.Failure.Kind.LOCAL));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new PantriException(ExitCodes.INTERRUPTED, "interrupted");
+          throw new PantriException(Category.INTERRUPTED, "interrupted");
         }
       }
       return items;
@@ -288,7 +289,7 @@ public final class StoreOperation {
       return new StorePlanner.Item(f.file(), p, previous);
     } catch (IOException e) {
       result.failed.add(new org.pantri.transfer.Failure(f.shelvesPath(),
-          f.shelvesPath() + ": " + e.getMessage(), "local"));
+          f.shelvesPath() + ": " + e.getMessage(), org.pantri.transfer.Failure.Kind.LOCAL));
       return null;
     }
   }
@@ -327,9 +328,9 @@ public final class StoreOperation {
       }
       return stats::get;
     } catch (org.pantri.store.AuthException e) {
-      throw new PantriException(ExitCodes.AUTH, e.getMessage(), e);
+      throw new PantriException(Category.AUTH, e.getMessage(), e);
     } catch (IOException e) {
-      throw new PantriException(ExitCodes.STORE, store.describe() + ": " + e.getMessage(), e);
+      throw new PantriException(Category.STORE, store.describe() + ": " + e.getMessage(), e);
     }
   }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.pantri.core.PantriException.Category;
 import org.pantri.repo.Options;
 import org.pantri.store.AuthException;
 import org.pantri.store.ObjectStore;
@@ -26,7 +27,7 @@ final class Stores {
     try {
       s = ObjectStores.create(o.objectStore(), settings(o, ctx, repoRoot));
     } catch (IOException e) {
-      throw new PantriException(ExitCodes.REPO, e.getMessage(), e);
+      throw new PantriException(Category.REPO, e.getMessage(), e);
     }
     ObjectStore store = s;
     try {
@@ -40,9 +41,9 @@ final class Stores {
         return null;
       });
     } catch (AuthException e) {
-      throw new PantriException(ExitCodes.AUTH, e.getMessage(), e);
+      throw new PantriException(Category.AUTH, e.getMessage(), e);
     } catch (IOException e) {
-      throw new PantriException(ExitCodes.STORE, s.describe() + ": " + e.getMessage(), e);
+      throw new PantriException(Category.STORE, s.describe() + ": " + e.getMessage(), e);
     }
     return s;
   }

@@ -168,7 +168,7 @@ class TransferEngineTest {
     s.fatal = true;
     try (TransferEngine e = engine(s, 5)) {
       List<Failure> fails = e.upload(List.of(upload(file("a", 10, 3), "a")), j -> {});
-      assertThat(fails).singleElement().extracting(Failure::kind).isEqualTo("store");
+      assertThat(fails).singleElement().extracting(Failure::kind).isEqualTo(Failure.Kind.STORE);
     }
   }
 
@@ -225,7 +225,7 @@ class TransferEngineTest {
     try (TransferEngine e = engine(inner, 5)) {
       List<Failure> fails = e.download(List.of(download(src, "obj", target)), tmp.resolve("partial"), j -> {});
       assertThat(fails).singleElement().satisfies(f -> {
-        assertThat(f.kind()).isEqualTo("corrupt");
+        assertThat(f.kind()).isEqualTo(Failure.Kind.CORRUPT);
         assertThat(f.message()).contains("SHA-256");
       });
     }
@@ -261,7 +261,7 @@ class TransferEngineTest {
     c.cancel();
     try (TransferEngine e = new TransferEngine(inner, 2, RetryPolicy.of(1), ProgressListener.NONE, c)) {
       List<Failure> fails = e.upload(List.of(upload(file("a", 10, 9), "a")), j -> {});
-      assertThat(fails).singleElement().extracting(Failure::kind).isEqualTo("interrupted");
+      assertThat(fails).singleElement().extracting(Failure::kind).isEqualTo(Failure.Kind.INTERRUPTED);
     }
     assertThat(inner.stat("a")).isEmpty();
   }
