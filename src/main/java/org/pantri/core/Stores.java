@@ -34,9 +34,9 @@ final class Stores {
       // A login or container check that meets a 503 deserves the retries a transfer gets.
       retrier(o, ctx).call(s.describe(), () -> {
         if (forReading) {
-          store.openForReading();
+          store.prepareForReading();
         } else {
-          store.open();
+          store.prepare();
         }
         return null;
       });
@@ -61,7 +61,7 @@ final class Stores {
 
     private final boolean forReading;
 
-    /** {@code forReading}: the stores are only read from, see {@link ObjectStore#openForReading}. */
+    /** {@code forReading}: the stores are only read from, see {@link ObjectStore#prepareForReading}. */
     Cache(Context ctx, Path root, boolean forReading) {
       this.ctx = ctx;
       this.root = root;

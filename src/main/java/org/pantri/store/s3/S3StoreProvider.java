@@ -24,7 +24,7 @@ public final class S3StoreProvider implements ObjectStoreProvider {
 
   @Override
   public ObjectStore create(StoreSettings settings) throws StoreException {
-    // Only parses settings: the SDK client is built in open(), since it costs ~0.6 s of start-up
+    // Only parses settings: the SDK client is built in prepare(), since it costs ~0.6 s of start-up
     // that commands not touching the store should not pay.
     return new S3Store(settings);
   }

@@ -95,19 +95,19 @@ public final class SwiftStore implements MultipartStore {
     return partSize;
   }
 
-  // ---- open / container ----
+  // ---- prepare / container ----
 
   @Override
-  public void open() throws IOException {
-    open(true);
+  public void prepare() throws IOException {
+    prepare(true);
   }
 
   @Override
-  public void openForReading() throws IOException {
-    open(false);
+  public void prepareForReading() throws IOException {
+    prepare(false);
   }
 
-  private void open(boolean create) throws IOException {
+  private void prepare(boolean create) throws IOException {
     int status = -1;
     SwiftSession candidate = auth.candidate();
     if (candidate != null) {
