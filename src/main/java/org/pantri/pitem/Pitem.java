@@ -28,10 +28,4 @@ public record Pitem(
   public Pitem(String path, long fileSize, long modifiedTime, String sha1, String sha256) {
     this(path, fileSize, modifiedTime, sha1, sha256, Map.of());
   }
-
-  /** True when both describe the same content (same size and hashes), whatever the mtime. */
-  public boolean sameContent(Pitem o) {
-    return o != null && fileSize == o.fileSize && sha256.equals(o.sha256)
-        && (sha1 == null || o.sha1 == null || sha1.equals(o.sha1));
-  }
 }
