@@ -130,7 +130,9 @@ public final class StoreOperation {
       return;
     }
     ObjectStore store = stores.get(o);
-    StorePlanner.Plan plan = StorePlanner.plan(items, o.layout(), storeFacts(store, items, o));
+    var facts = storeFacts(store, items, o);
+    StorePlanner.Plan plan = StorePlanner.plan(items, o.layout(),
+        key -> facts.apply(key).map(i -> StorePlanner.Stored.of(i.size(), i.mtimeSeconds())));
     if (dryRun) {
       for (StorePlanner.Item it : plan.alreadyStored()) {
         if (!it.pitem().equals(it.previous())) {

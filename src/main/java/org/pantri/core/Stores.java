@@ -13,7 +13,7 @@ import org.pantri.store.StoreSettings;
 import org.pantri.transfer.Retrier;
 import org.pantri.transfer.RetryPolicy;
 
-/** Builds and opens the store an {@link Options} names, mapping failures to exit codes. */
+/** Builds and prepares the store an {@link Options} names, mapping failures to {@link PantriException.Category categories}. */
 final class Stores {
   private Stores() {}
 
