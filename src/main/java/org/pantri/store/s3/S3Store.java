@@ -87,7 +87,7 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  *       ListMultipartUploads and the marker, and reuses the parts whose size fits.
  * </ul>
  */
-public final class S3Store implements MultipartStore {
+final class S3Store implements MultipartStore {
   private static final Logger log = LoggerFactory.getLogger(S3Store.class);
 
   static final long MIB = 1024L * 1024;

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * Every request carries the current token; a 401 triggers one shared re-authentication and one
  * repeat of the request.
  */
-public final class SwiftStore implements MultipartStore {
+final class SwiftStore implements MultipartStore {
   static final long DEFAULT_SEGMENT_SIZE = 4L << 30;
   static final int LISTING_LIMIT = 10_000;
   private static final Logger LOG = LoggerFactory.getLogger(SwiftStore.class);
