@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.pantri.store.ObjectStoreProvider;
+import org.pantri.store.ObjectStores;
 
 /**
  * The committed configuration file {@code pantri.toml} at the repository root: a {@code [default]}
@@ -175,7 +177,8 @@ public final class Config {
     m.putAll(cli);
     String store = str(m, "object_store", "fs");
     String storageUrl = str(m, "storage_url", null);
-    if (isFs(store)) {
+    boolean local = isLocalDirectory(store);
+    if (local) {
       storageUrl = storageUrl == null
           ? defaultDataDir.toString()
           : storageUrl.startsWith("file:") ? storageUrl : repoRoot.resolve(storageUrl).normalize().toString();
@@ -187,7 +190,7 @@ public final class Config {
         store,
         storageUrl,
         str(m, "auth_url", null),
-        str(m, "object_store_container", isFs(store) ? null : "pantri"),
+        str(m, "object_store_container", local ? null : "pantri"),
         list(m, "ignore_patterns", DEFAULT_IGNORES),
         list(m, "binary_overrides", List.of()),
         dest,
@@ -199,8 +202,10 @@ public final class Config {
         raw);
   }
 
-  static boolean isFs(String store) {
-    return List.of("fs", "local", "file", "directory").contains(store.toLowerCase());
+  /** The store keeps objects in a local directory (its provider says so); unknown stores do not. */
+  static boolean isLocalDirectory(String store) {
+    return ObjectStores.find(store)
+        .map(p -> p.capabilities().contains(ObjectStoreProvider.Capability.LOCAL_DIRECTORY)).orElse(false);
   }
 
   private static String str(Map<String, Object> m, String k, String d) {

@@ -3,6 +3,7 @@ package org.pantri.store;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Creates stores of one kind. Implementations are found with {@link java.util.ServiceLoader}
@@ -27,6 +28,21 @@ public interface ObjectStoreProvider {
    */
   default List<OptionSpec> options() {
     return List.of();
+  }
+
+  /** What the core may rely on about a kind of store, beyond the {@link ObjectStore} interface. */
+  enum Capability {
+    /**
+     * {@code storage_url} is a local directory: a relative one is resolved against the repository
+     * root, the default is the zero-configuration data directory, and there is no default
+     * container (the embedded fs store).
+     */
+    LOCAL_DIRECTORY
+  }
+
+  /** This store's capabilities; logging in is {@link #authenticator()}, which carries behaviour. */
+  default Set<Capability> capabilities() {
+    return Set.of();
   }
 
   /** The {@code pantri auth} capability: present for stores that log in and cache a token. */

@@ -5,29 +5,36 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 
 /** Finds store providers among those on the class path. */
 public final class ObjectStores {
   private ObjectStores() {}
 
-  /** Every provider on the class path, in ServiceLoader order. */
+  private static volatile List<ObjectStoreProvider> providers;
+
+  /** Every provider on the class path, in ServiceLoader order (looked up once). */
   public static List<ObjectStoreProvider> providers() {
-    List<ObjectStoreProvider> all = new ArrayList<>();
-    ServiceLoader.load(ObjectStoreProvider.class).forEach(all::add);
-    return all;
+    List<ObjectStoreProvider> p = providers;
+    if (p == null) {
+      List<ObjectStoreProvider> all = new ArrayList<>();
+      ServiceLoader.load(ObjectStoreProvider.class).forEach(all::add);
+      providers = p = List.copyOf(all);
+    }
+    return p;
+  }
+
+  /** The provider that answers to {@code name} (or one of its aliases), ignoring case. */
+  public static Optional<ObjectStoreProvider> find(String name) {
+    return providers().stream()
+        .filter(p -> p.name().equalsIgnoreCase(name) || p.aliases().stream().anyMatch(name::equalsIgnoreCase))
+        .findFirst();
   }
 
   public static ObjectStoreProvider provider(String name) throws StoreException {
-    List<String> known = new ArrayList<>();
-    for (ObjectStoreProvider p : providers()) {
-      if (p.name().equalsIgnoreCase(name) || p.aliases().stream().anyMatch(name::equalsIgnoreCase)) {
-        return p;
-      }
-      known.add(p.name());
-    }
-    throw new StoreException(
-        "unknown object_store '" + name + "'; available: " + String.join(", ", known));
+    return find(name).orElseThrow(() -> new StoreException("unknown object_store '" + name + "'; available: "
+        + String.join(", ", providers().stream().map(ObjectStoreProvider::name).toList())));
   }
 
   public static ObjectStore create(String name, StoreSettings settings) throws IOException {

@@ -91,6 +91,19 @@ class ConfigTest {
   }
 
   @Test
+  void whichStoresUseLocalPathsIsTheProvidersSay() throws IOException {
+    Config c = load("[default]\nstorage_url = \"objects\"\n");
+    // an alias of the fs provider is a local directory too
+    Options local = resolve(c, null, Map.of("object_store", "LOCAL"));
+    assertThat(local.storageUrl()).isEqualTo(tmp.resolve("objects").toString());
+    assertThat(local.container()).isNull();
+    // a store no provider knows is not: the error about it comes when the store is opened
+    Options plugin = resolve(c, null, Map.of("object_store", "nosuch"));
+    assertThat(plugin.storageUrl()).isEqualTo("objects");
+    assertThat(plugin.container()).isEqualTo("pantri");
+  }
+
+  @Test
   void invalidTomlNamesTheLine() throws IOException {
     assertThatThrownBy(() -> load("[default]\njobs = = 3\n")).isInstanceOf(RepoException.class)
         .hasMessageContaining("is not valid TOML").hasMessageContaining("line 2");

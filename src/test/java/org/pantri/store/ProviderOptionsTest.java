@@ -54,6 +54,15 @@ class ProviderOptionsTest {
   }
 
   @Test
+  void onlyFsIsALocalDirectory() throws StoreException {
+    assertThat(ObjectStores.provider("fs").capabilities()).containsExactly(ObjectStoreProvider.Capability.LOCAL_DIRECTORY);
+    assertThat(ObjectStores.provider("swift").capabilities()).isEmpty();
+    assertThat(ObjectStores.provider("s3").capabilities()).isEmpty();
+    assertThat(ObjectStores.find("Directory")).containsSame(ObjectStores.provider("fs"));
+    assertThat(ObjectStores.find("nosuch")).isEmpty();
+  }
+
+  @Test
   void onlySwiftCanAuthenticate() throws StoreException {
     assertThat(ObjectStores.provider("swift").authenticator()).isPresent();
     assertThat(ObjectStores.provider("s3").authenticator()).isEmpty();
