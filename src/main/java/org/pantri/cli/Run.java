@@ -59,7 +59,10 @@ final class Run {
       return ExitCodeMapper.of(r);
     } catch (Exception e) {
       // every failure, expected or not, is mapped in one place; a bug is exit 70, not picocli's 1
-      int code = Main.CANCEL.isCancelled() ? ExitCodeMapper.INTERRUPTED : ExitCodeMapper.report(e, err, g.verbose);
+      int code = ExitCodeMapper.report(e, err, g.verbose);
+      if (Main.CANCEL.isCancelled()) {
+        code = ExitCodeMapper.INTERRUPTED;
+      }
       if (json) {
         printJsonError(verb, code, ExitCodeMapper.message(e));
       }
