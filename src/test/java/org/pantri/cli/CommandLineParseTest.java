@@ -170,6 +170,52 @@ class CommandLineParseTest {
     assertThat(b.test).isFalse();
   }
 
+  /** A value each option type accepts. */
+  private static String sample(CommandLine.Model.OptionSpec o) {
+    Class<?> t = o.type();
+    if (t == Integer.class || t == int.class || t == Long.class || t == long.class) {
+      return "3";
+    }
+    if (List.class.isAssignableFrom(t)) {
+      return "*.x";
+    }
+    return "v";
+  }
+
+  /** Guards against an alias added without a test above: every name of every option parses. */
+  @Test
+  void everyNameOfEveryOptionOfEveryCommandParses() {
+    CommandLine top = cl();
+    int names = 0;
+    for (CommandLine c : List.of(top, top.getSubcommands().get("store"), top.getSubcommands().get("retrieve"),
+        top.getSubcommands().get("auth"))) {
+      for (CommandLine.Model.OptionSpec o : c.getCommandSpec().options()) {
+        if (o.usageHelp() || o.versionHelp()) {
+          continue;
+        }
+        for (String n : o.names()) {
+          List<String> args = new java.util.ArrayList<>();
+          if (c != top) {
+            args.add(c.getCommandName());
+          }
+          args.add(n);
+          if (o.arity().min() > 0) {
+            args.add(sample(o));
+          }
+          if (c == top) {
+            args.add("store");
+          }
+          CommandLine fresh = cl();
+          CommandLine.ParseResult pr = fresh.parseArgs(args.toArray(String[]::new));
+          CommandLine.ParseResult where = c == top ? pr : pr.subcommand();
+          assertThat(where.hasMatchedOption(n)).as(String.join(" ", args)).isTrue();
+          names++;
+        }
+      }
+    }
+    assertThat(names).isGreaterThan(40);
+  }
+
   @Test
   void helpAndVersionEverywhere() {
     for (String[] args : new String[][] {{"-h"}, {"--help"}, {"-V"}, {"--version"}, {"store", "-h"},
