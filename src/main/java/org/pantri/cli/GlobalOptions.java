@@ -11,7 +11,7 @@ import picocli.CommandLine.ScopeType;
  * Options of the original tool and ours that every command accepts, before or after the
  * subcommand name. Only options the user gave end up in {@link #asConfig()}.
  */
-public final class GlobalOptions {
+final class GlobalOptions {
   @Option(names = {"--object_store", "--object-store"}, paramLabel = "NAME", scope = ScopeType.INHERIT,
       description = "Object store: fs, swift or s3 (or a plug-in's name).")
   String objectStore;

@@ -2,7 +2,6 @@ package org.pantri.cli;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.pantri.core.ExitCodes;
 import org.pantri.transfer.Cancellation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +13,7 @@ import picocli.CommandLine.Mixin;
     description = "Keeps a package repository's binaries in an object store; git holds .pitem pointers.",
     subcommands = {StoreCommand.class, RetrieveCommand.class, AuthCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 some transfers failed, 2 usage, 3 repository/config, 4 auth,"
-        + " 5 store unavailable, 6 input refused, 7 destination locked, 130 interrupted."})
+        + " 5 store unavailable, 6 input refused, 7 destination locked, 70 internal error, 130 interrupted."})
 public final class Main implements Runnable {
   @Mixin GlobalOptions global;
 
@@ -57,7 +56,7 @@ public final class Main implements Runnable {
       // exit anyway
     }
     System.err.flush();
-    Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
+    Runtime.getRuntime().halt(ExitCodeMapper.INTERRUPTED);
   }
 
   private static void parkForever() {
@@ -76,8 +75,9 @@ public final class Main implements Runnable {
       CommandLine c = ex.getCommandLine();
       c.getErr().println("pantri: " + ex.getMessage());
       c.getErr().println("Run '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
-      return ExitCodes.USAGE;
+      return ExitCodeMapper.USAGE;
     });
+    cl.setExecutionExceptionHandler(new ExitCodeMapper());
     return cl;
   }
 

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pantri.core.Context;
-import org.pantri.core.ExitCodes;
 import org.pantri.core.PantriException;
 import org.pantri.core.Result;
 import org.pantri.repo.Repository;
@@ -20,7 +19,7 @@ final class Run {
   private Run() {}
 
   interface Operation {
-    Result run(Repository repo, Context ctx) throws PantriException;
+    Result run(Repository repo, Context ctx) throws PantriException, IOException;
   }
 
   static int execute(GlobalOptions g, boolean json, String verb, Operation op) {
@@ -57,22 +56,17 @@ final class Run {
       if (json) {
         printJson(verb, r);
       }
-      return r.exitCode();
-    } catch (PantriException e) {
-      err.println("pantri: error: " + e.getMessage());
-      if (g.verbose && e.getCause() != null) {
-        e.getCause().printStackTrace(err);
+      return ExitCodeMapper.of(r);
+    } catch (Exception e) {
+      // every failure, expected or not, is mapped in one place; a bug is exit 70, not picocli's 1
+      int code = ExitCodeMapper.report(e, err, g.verbose);
+      if (Main.CANCEL.isCancelled()) {
+        code = ExitCodeMapper.INTERRUPTED;
       }
       if (json) {
-        printJsonError(verb, e);
+        printJsonError(verb, code, ExitCodeMapper.message(e));
       }
-      return Main.CANCEL.isCancelled() ? ExitCodes.INTERRUPTED : e.exitCode();
-    } catch (IOException e) {
-      err.println("pantri: error: " + e.getMessage());
-      if (json) {
-        printJsonError(verb, new PantriException(ExitCodes.REPO, e.getMessage()));
-      }
-      return ExitCodes.REPO;
+      return code;
     }
   }
 
@@ -134,7 +128,7 @@ final class Run {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("command", verb);
     m.put("dry_run", r.dryRun);
-    m.put("exit_code", r.exitCode());
+    m.put("exit_code", ExitCodeMapper.of(r));
     if (verb.equals("store")) {
       m.put("stored", sorted(r.stored));
     } else {
@@ -145,7 +139,7 @@ final class Run {
     }
     m.put("skipped", sorted(r.skipped));
     m.put("refused", sorted(r.refused));
-    m.put("failed", r.failed.stream().map(f -> Map.of("path", f.name(), "error", f.message(), "kind", f.kind())).toList());
+    m.put("failed", r.failed.stream().map(f -> Map.of("path", f.name(), "error", f.message(), "kind", f.kind().json())).toList());
     m.put("bytes", r.bytes);
     m.put("interrupted", r.interrupted);
     try {
@@ -155,11 +149,11 @@ final class Run {
     }
   }
 
-  private static void printJsonError(String verb, PantriException e) {
+  private static void printJsonError(String verb, int code, String message) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("command", verb);
-    m.put("exit_code", e.exitCode());
-    m.put("error", e.getMessage());
+    m.put("exit_code", code);
+    m.put("error", message);
     try {
       System.out.println(JSON.writeValueAsString(m));
     } catch (IOException ex) {

@@ -28,14 +28,6 @@ public record Context(
     void info(String line);
 
     void warn(String line);
-
-    Reporter NONE = new Reporter() {
-      @Override
-      public void info(String line) {}
-
-      @Override
-      public void warn(String line) {}
-    };
   }
 
   public static org.pantri.store.CredentialPrompt noPrompt() {

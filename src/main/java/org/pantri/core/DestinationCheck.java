@@ -24,7 +24,7 @@ final class DestinationCheck {
    */
   static void check(Repository repo, Path dest, boolean fromRepoConfig, boolean inPlace, HostTrust trust,
       Collection<String> shelves) throws PantriException, IOException {
-    int code = fromRepoConfig ? ExitCodes.REPO : ExitCodes.USAGE;
+    PantriException.Category code = fromRepoConfig ? PantriException.Category.REPO : PantriException.Category.USAGE;
     String origin = fromRepoConfig ? " (dest_sync in " + repo.root().resolve("pantri.toml") + ")" : "";
     Path real = realish(dest);
     for (Path p = real; p != null; p = p.getParent()) {

@@ -1,20 +1,44 @@
 package org.pantri.core;
 
-/** An operation cannot proceed; carries the exit code the CLI returns. */
+/**
+ * An operation cannot proceed. It carries what kind of problem it is, not an exit code: the CLI
+ * maps categories to exit codes in one place ({@code cli/ExitCodeMapper}).
+ */
 public class PantriException extends Exception {
-  private final int exitCode;
 
-  public PantriException(int exitCode, String message) {
+  /** What went wrong, coarsely: decides the exit code and what the user is told to check. */
+  public enum Category {
+    /** Some objects could not be transferred; the others completed. */
+    PARTIAL,
+    /** Bad command line, a path outside shelves/, an unknown shelf. */
+    USAGE,
+    /** Not a repository, invalid pantri.toml, git failed. */
+    REPO,
+    /** Credentials missing or rejected. */
+    AUTH,
+    /** The object store is unreachable or refused the operation. */
+    STORE,
+    /** An input (pitem, link) was refused. */
+    REFUSED,
+    /** Another pantri is working on the same destination. */
+    LOCKED,
+    /** Interrupted (Ctrl-C / SIGTERM). */
+    INTERRUPTED
+  }
+
+  private final Category category;
+
+  public PantriException(Category category, String message) {
     super(message);
-    this.exitCode = exitCode;
+    this.category = category;
   }
 
-  public PantriException(int exitCode, String message, Throwable cause) {
+  public PantriException(Category category, String message, Throwable cause) {
     super(message, cause);
-    this.exitCode = exitCode;
+    this.category = category;
   }
 
-  public int exitCode() {
-    return exitCode;
+  public Category category() {
+    return category;
   }
 }

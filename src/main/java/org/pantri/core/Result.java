@@ -5,7 +5,7 @@ import java.util.List;
 import org.pantri.transfer.Failure;
 
 /**
- * What an operation did, for the summary, {@code --json} and the exit code. Paths are
+ * What an operation did, for the summary, {@code --json} and the exit code (which the CLI derives). Paths are
  * repo-relative for store and absolute for retrieve. Thread-safe adds.
  */
 public final class Result {
@@ -23,18 +23,5 @@ public final class Result {
 
   private static List<String> syncList() {
     return java.util.Collections.synchronizedList(new ArrayList<>());
-  }
-
-  public int exitCode() {
-    if (interrupted) {
-      return ExitCodes.INTERRUPTED;
-    }
-    if (failed.stream().anyMatch(f -> f.kind().equals("auth"))) {
-      return ExitCodes.AUTH;
-    }
-    if (!failed.isEmpty()) {
-      return ExitCodes.PARTIAL;
-    }
-    return refused.isEmpty() ? ExitCodes.OK : ExitCodes.REFUSED;
   }
 }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.pantri.core.PantriException.Category;
 import org.pantri.pitem.Pitem;
 import org.pantri.pitem.PitemCodec;
 import org.pantri.pitem.PitemException;
@@ -50,7 +51,7 @@ public final class RetrieveOperation {
       pull(req);
       String head = repo.git().head();
       if (head == null) {
-        throw new PantriException(ExitCodes.REPO, repo.root() + " has no commits yet; nothing to retrieve");
+        throw new PantriException(Category.REPO, repo.root() + " has no commits yet; nothing to retrieve");
       }
       if (req.pitem() != null) {
         retrieveOne(req, head, result);
@@ -79,11 +80,11 @@ public final class RetrieveOperation {
       }
       return result;
     } catch (DestinationLock.HeldException e) {
-      throw new PantriException(ExitCodes.LOCKED, e.getMessage(), e);
+      throw new PantriException(Category.LOCKED, e.getMessage(), e);
     } catch (RepoException e) {
-      throw new PantriException(ExitCodes.REPO, e.getMessage(), e);
+      throw new PantriException(Category.REPO, e.getMessage(), e);
     } catch (IOException e) {
-      throw new PantriException(ExitCodes.PARTIAL, e.getMessage(), e);
+      throw new PantriException(Category.PARTIAL, e.getMessage(), e);
     }
   }
 
@@ -111,7 +112,7 @@ public final class RetrieveOperation {
     }
     for (String s : req.shelves()) {
       if (!all.contains(s)) {
-        throw new PantriException(ExitCodes.USAGE, "no shelf named '" + s + "' under " + repo.shelves()
+        throw new PantriException(Category.USAGE, "no shelf named '" + s + "' under " + repo.shelves()
             + (all.isEmpty() ? "" : "; shelves are: " + String.join(", ", all)));
       }
     }
@@ -122,7 +123,7 @@ public final class RetrieveOperation {
     try {
       return repo.config().resolve(shelf, ctx.cliOptions(), repo.root(), ctx.dataDir());
     } catch (RepoException e) {
-      throw new PantriException(ExitCodes.REPO, e.getMessage(), e);
+      throw new PantriException(Category.REPO, e.getMessage(), e);
     }
   }
 
@@ -133,7 +134,7 @@ public final class RetrieveOperation {
       try {
         trust = HostTrust.load(ctx.env(), Context.homeDir(ctx.env()));
       } catch (RepoException e) {
-        throw new PantriException(ExitCodes.REPO, e.getMessage(), e);
+        throw new PantriException(PantriException.Category.REPO, e.getMessage(), e);
       }
     }
     return trust;
@@ -335,7 +336,7 @@ public final class RetrieveOperation {
           result.removed.add(p.toString());
         }
       } catch (IOException e) {
-        result.failed.add(new Failure(rel, rel + ": could not remove: " + e.getMessage(), "local"));
+        result.failed.add(new Failure(rel, rel + ": could not remove: " + e.getMessage(), Failure.Kind.LOCAL));
       }
     }
     for (RetrievePlanner.Copy c : plan.copies()) {
@@ -350,7 +351,7 @@ public final class RetrieveOperation {
         }
         result.copied.add(target.toString());
       } catch (IOException e) {
-        result.failed.add(new Failure(c.path(), c.path() + ": could not copy: " + e.getMessage(), "local"));
+        result.failed.add(new Failure(c.path(), c.path() + ": could not copy: " + e.getMessage(), Failure.Kind.LOCAL));
       }
     }
     if (plan.downloads().isEmpty()) {
@@ -365,7 +366,7 @@ public final class RetrieveOperation {
           targets.add(new TransferEngine.Target(tree.parentFor(tree.resolve(d.pitem().path())),
               d.pitem().modifiedTime()));
         } catch (IOException ex) {
-          result.failed.add(new Failure(d.pitem().path(), d.pitem().path() + ": " + ex.getMessage(), "local"));
+          result.failed.add(new Failure(d.pitem().path(), d.pitem().path() + ": " + ex.getMessage(), Failure.Kind.LOCAL));
         }
       }
       if (!targets.isEmpty()) {
@@ -392,10 +393,10 @@ public final class RetrieveOperation {
     try {
       rel = repo.shelvesPath(pitemFile);
     } catch (RepoException e) {
-      throw new PantriException(ExitCodes.USAGE, e.getMessage());
+      throw new PantriException(Category.USAGE, e.getMessage());
     }
     if (!rel.endsWith(PitemCodec.SUFFIX) || !Files.isRegularFile(pitemFile, LinkOption.NOFOLLOW_LINKS)) {
-      throw new PantriException(ExitCodes.USAGE, req.pitem() + " is not a .pitem file");
+      throw new PantriException(Category.USAGE, req.pitem() + " is not a .pitem file");
     }
     Pitem p;
     try {

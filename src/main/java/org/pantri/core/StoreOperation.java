@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.pantri.core.PantriException.Category;
 import org.pantri.pitem.Pitem;
 import org.pantri.pitem.PitemCodec;
 import org.pantri.pitem.PitemException;
@@ -54,7 +55,7 @@ public final class StoreOperation {
     try {
       walked = new ShelfWalker(repo.shelves()).walk(starts);
     } catch (IOException e) {
-      throw new PantriException(ExitCodes.REPO, "cannot walk shelves: " + e.getMessage(), e);
+      throw new PantriException(Category.REPO, "cannot walk shelves: " + e.getMessage(), e);
     }
     walked.refused().forEach(r -> {
       result.refused.add(r);
@@ -121,14 +122,14 @@ public final class StoreOperation {
     try {
       return repo.config().resolve(shelf, ctx.cliOptions(), repo.root(), ctx.dataDir());
     } catch (RepoException e) {
-      throw new PantriException(ExitCodes.REPO, e.getMessage(), e);
+      throw new PantriException(Category.REPO, e.getMessage(), e);
     }
   }
 
   /** Every path must exist inside shelves/; checked before anything is uploaded. */
   private List<Path> validate(List<Path> paths) throws PantriException {
     if (!Files.isDirectory(repo.shelves())) {
-      throw new PantriException(ExitCodes.REPO, repo.root() + " has no shelves/ directory;"
+      throw new PantriException(Category.REPO, repo.root() + " has no shelves/ directory;"
           + " create shelves/<shelf>/ and put packages there (or run pantri init)");
     }
     if (paths.isEmpty()) {
@@ -140,10 +141,10 @@ public final class StoreOperation {
       try {
         rel = repo.shelvesPath(p);
       } catch (RepoException e) {
-        throw new PantriException(ExitCodes.USAGE, e.getMessage() + "; nothing was stored");
+        throw new PantriException(Category.USAGE, e.getMessage() + "; nothing was stored");
       }
       if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        throw new PantriException(ExitCodes.USAGE, p + ": no such file or directory; nothing was stored");
+        throw new PantriException(Category.USAGE, p + ": no such file or directory; nothing was stored");
       }
       // Walk the path as it lies under the real repository root: a path reached through a link
       // (/alias -> the repo) would otherwise yield pitem keys like ../../alias/shelves/...
@@ -160,7 +161,9 @@ public final class StoreOperation {
       return;
     }
     ObjectStore store = stores.get(o);
-    StorePlanner.Plan plan = StorePlanner.plan(items, o.layout(), storeFacts(store, items, o));
+    var facts = storeFacts(store, items, o);
+    StorePlanner.Plan plan = StorePlanner.plan(items, o.layout(),
+        key -> facts.apply(key).map(i -> StorePlanner.Stored.of(i.size(), i.mtimeSeconds())));
     if (dryRun) {
       for (StorePlanner.Item it : plan.alreadyStored()) {
         if (!it.pitem().equals(it.previous())) {
@@ -178,7 +181,7 @@ public final class StoreOperation {
         ctx.reporter().info("added " + added + " path(s) to .gitignore");
       }
     } catch (IOException e) {
-      throw new PantriException(ExitCodes.REPO, "cannot update .gitignore: " + e.getMessage(), e);
+      throw new PantriException(Category.REPO, "cannot update .gitignore: " + e.getMessage(), e);
     }
     for (StorePlanner.Item it : plan.alreadyStored()) {
       writePitem(it, result, false);
@@ -228,7 +231,7 @@ public final class StoreOperation {
             + ": commit to replace them by their pitems");
       }
     } catch (IOException e) {
-      throw new PantriException(ExitCodes.REPO, "cannot update git's index: " + e.getMessage(), e);
+      throw new PantriException(Category.REPO, "cannot update git's index: " + e.getMessage(), e);
     }
   }
 
@@ -246,7 +249,7 @@ public final class StoreOperation {
       }
     } catch (IOException e) {
       result.failed.add(new org.pantri.transfer.Failure(it.path(),
-          it.path() + ": stored, but its pitem could not be written: " + e.getMessage(), "local"));
+          it.path() + ": stored, but its pitem could not be written: " + e.getMessage(), org.pantri.transfer.Failure.Kind.LOCAL));
     }
   }
 
@@ -274,10 +277,10 @@ public final class StoreOperation {
           }
         } catch (java.util.concurrent.ExecutionException e) {
           Throwable c = e.getCause();
-          result.failed.add(new org.pantri.transfer.Failure("?", String.valueOf(c.getMessage()), "local"));
+          result.failed.add(new org.pantri.transfer.Failure("?", String.valueOf(c.getMessage()), org.pantri.transfer.Failure.Kind.LOCAL));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new PantriException(ExitCodes.INTERRUPTED, "interrupted");
+          throw new PantriException(Category.INTERRUPTED, "interrupted");
         }
       }
       return items;
@@ -331,7 +334,7 @@ public final class StoreOperation {
       return new StorePlanner.Item(f.file(), p, previous);
     } catch (IOException e) {
       result.failed.add(new org.pantri.transfer.Failure(f.shelvesPath(),
-          f.shelvesPath() + ": " + e.getMessage(), "local"));
+          f.shelvesPath() + ": " + e.getMessage(), org.pantri.transfer.Failure.Kind.LOCAL));
       return null;
     }
   }
@@ -370,9 +373,9 @@ public final class StoreOperation {
       }
       return stats::get;
     } catch (org.pantri.store.AuthException e) {
-      throw new PantriException(ExitCodes.AUTH, e.getMessage(), e);
+      throw new PantriException(Category.AUTH, e.getMessage(), e);
     } catch (IOException e) {
-      throw new PantriException(ExitCodes.STORE, store.describe() + ": " + e.getMessage(), e);
+      throw new PantriException(Category.STORE, store.describe() + ": " + e.getMessage(), e);
     }
   }
 

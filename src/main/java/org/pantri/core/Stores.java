@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.pantri.repo.HostTrust;
+import org.pantri.core.PantriException.Category;
 import org.pantri.repo.Options;
 import org.pantri.repo.RepoException;
 import org.pantri.store.AuthException;
@@ -16,7 +17,7 @@ import org.pantri.store.StoreSettings;
 import org.pantri.transfer.Retrier;
 import org.pantri.transfer.RetryPolicy;
 
-/** Builds and opens the store an {@link Options} names, mapping failures to exit codes. */
+/** Builds and prepares the store an {@link Options} names, mapping failures to {@link PantriException.Category categories}. */
 final class Stores {
   private Stores() {}
 
@@ -40,7 +41,7 @@ final class Stores {
     try {
       out.addAll(HostTrust.load(ctx.env(), Context.homeDir(ctx.env())).endpoints());
     } catch (RepoException e) {
-      throw new PantriException(ExitCodes.REPO, e.getMessage(), e);
+      throw new PantriException(PantriException.Category.REPO, e.getMessage(), e);
     }
     return out;
   }
@@ -50,23 +51,23 @@ final class Stores {
     try {
       s = ObjectStores.create(o.objectStore(), settings(o, ctx, repoRoot));
     } catch (IOException e) {
-      throw new PantriException(ExitCodes.REPO, e.getMessage(), e);
+      throw new PantriException(Category.REPO, e.getMessage(), e);
     }
     ObjectStore store = s;
     try {
       // A login or container check that meets a 503 deserves the retries a transfer gets.
       retrier(o, ctx).call(s.describe(), () -> {
         if (forReading) {
-          store.openForReading();
+          store.prepareForReading();
         } else {
-          store.open();
+          store.prepare();
         }
         return null;
       });
     } catch (AuthException e) {
-      throw new PantriException(ExitCodes.AUTH, e.getMessage(), e);
+      throw new PantriException(Category.AUTH, e.getMessage(), e);
     } catch (IOException e) {
-      throw new PantriException(ExitCodes.STORE, s.describe() + ": " + e.getMessage(), e);
+      throw new PantriException(Category.STORE, s.describe() + ": " + e.getMessage(), e);
     }
     return s;
   }
@@ -84,7 +85,7 @@ final class Stores {
 
     private final boolean forReading;
 
-    /** {@code forReading}: the stores are only read from, see {@link ObjectStore#openForReading}. */
+    /** {@code forReading}: the stores are only read from, see {@link ObjectStore#prepareForReading}. */
     Cache(Context ctx, Path root, boolean forReading) {
       this.ctx = ctx;
       this.root = root;

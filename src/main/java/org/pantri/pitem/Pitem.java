@@ -33,10 +33,4 @@ public record Pitem(
   public Pitem withPath(String newPath) {
     return newPath.equals(path) ? this : new Pitem(newPath, fileSize, modifiedTime, sha1, sha256, extra);
   }
-
-  /** True when both describe the same content (same size and hashes), whatever the mtime. */
-  public boolean sameContent(Pitem o) {
-    return o != null && fileSize == o.fileSize && sha256.equals(o.sha256)
-        && (sha1 == null || o.sha1 == null || sha1.equals(o.sha1));
-  }
 }

@@ -9,11 +9,23 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.pantri.pitem.Pitem;
 import org.pantri.repo.Layout;
-import org.pantri.store.ObjectInfo;
 
 /** Decides what {@code store} uploads. Pure: every fact comes in as an argument. */
 public final class StorePlanner {
   private StorePlanner() {}
+
+  /** What the store holds under a key, as far as planning cares (plan knows no store types). */
+  public interface Stored {
+    long size();
+
+    /** The object's recorded mtime in seconds, or negative when unknown. */
+    long mtimeSeconds();
+
+    static Stored of(long size, long mtimeSeconds) {
+      record Facts(long size, long mtimeSeconds) implements Stored {}
+      return new Facts(size, mtimeSeconds);
+    }
+  }
 
   /** A file to be stored, its new pitem, and the pitem that was there before (or null). */
   public record Item(Path file, Pitem pitem, Pitem previous) {
@@ -46,7 +58,8 @@ public final class StorePlanner {
    * In the content layout an object with the key and size is the same content; in the path
    * layout size and recorded mtime must both match (the original's "changed" rule).
    */
-  public static Plan plan(List<Item> items, Layout layout, Function<String, Optional<ObjectInfo>> stored) {
+  public static Plan plan(List<Item> items, Layout layout,
+      Function<String, ? extends Optional<? extends Stored>> stored) {
     Map<String, List<Item>> byKey = new LinkedHashMap<>();
     for (Item it : items) {
       byKey.computeIfAbsent(layout.key(it.path(), it.pitem().sha256()), k -> new ArrayList<>()).add(it);
@@ -55,7 +68,7 @@ public final class StorePlanner {
     List<Item> done = new ArrayList<>();
     for (Map.Entry<String, List<Item>> e : byKey.entrySet()) {
       Item first = e.getValue().get(0);
-      Optional<ObjectInfo> have = stored.apply(e.getKey());
+      Optional<? extends Stored> have = stored.apply(e.getKey());
       if (have.isPresent() && isSame(have.get(), first.pitem(), layout)) {
         done.addAll(e.getValue());
       } else {
@@ -67,7 +80,7 @@ public final class StorePlanner {
     return new Plan(uploads, done);
   }
 
-  static boolean isSame(ObjectInfo o, Pitem p, Layout layout) {
+  static boolean isSame(Stored o, Pitem p, Layout layout) {
     if (o.size() != p.fileSize()) {
       return false;
     }

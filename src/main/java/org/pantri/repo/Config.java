@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.pantri.store.ObjectStoreProvider;
+import org.pantri.store.ObjectStores;
 
 /**
  * The committed configuration file {@code pantri.toml} at the repository root: a {@code [default]}
@@ -22,12 +24,13 @@ public final class Config {
   public static final List<String> DEFAULT_IGNORES =
       List.of("._*", ".__*", ".TemporaryItems*", "._.TemporaryItems", ".DS_Store", "*.pyc");
 
-  /** Every option a config file or the command line may set. */
-  public static final Set<String> KNOWN =
+  /**
+   * The options the core itself reads. Store-specific keys (e.g. {@code swift_timeout}) are
+   * declared by the store providers and passed to {@link #load}.
+   */
+  public static final Set<String> CORE_KEYS =
       Set.of("object_store", "storage_url", "auth_url", "object_store_container", "ignore_patterns",
-          "binary_overrides", "dest_sync", "checksum", "layout", "segment_size", "segment_container",
-          "jobs", "retries", "swift_timeout", "swift_etag_check", "s3_region", "s3_compat", "s3_max_parts",
-          "s3_connect_timeout", "s3_read_timeout");
+          "binary_overrides", "dest_sync", "checksum", "layout", "segment_size", "jobs", "retries");
 
   private static final Set<String> SECRET_WORDS = Set.of("password", "secret", "token", "key");
 
@@ -50,12 +53,12 @@ public final class Config {
     return warnings;
   }
 
-  public Set<String> configuredShelves() {
-    return shelves.keySet();
-  }
-
-  /** Loads the file; a missing file is an empty config. */
-  public static Config load(Path file) throws RepoException {
+  /**
+   * Loads the file; a missing file is an empty config. {@code storeKeys} are the keys the store
+   * providers declare: with {@link #CORE_KEYS} they are the known options, and any other key is
+   * warned about (with the closest known key as a suggestion) and ignored.
+   */
+  public static Config load(Path file, Set<String> storeKeys) throws RepoException {
     if (!Files.exists(file)) {
       return empty();
     }
@@ -69,13 +72,15 @@ public final class Config {
     } catch (IOException e) {
       throw new RepoException(file + " could not be read: " + e.getMessage());
     }
+    Set<String> known = new java.util.TreeSet<>(CORE_KEYS);
+    known.addAll(storeKeys);
     List<String> warnings = new ArrayList<>();
     Map<String, Object> defaults = new LinkedHashMap<>();
     Map<String, Map<String, Object>> shelves = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       switch (e.getKey()) {
-        case "default" -> defaults.putAll(table(file, "[default]", e.getValue(), warnings));
+        case "default" -> defaults.putAll(table(file, "[default]", e.getValue(), known, warnings));
         case "shelves" -> {
           if (!e.getValue().isObject()) {
             throw new RepoException(file + ": 'shelves' must be a table of [shelves.NAME] tables");
@@ -83,18 +88,18 @@ public final class Config {
           for (Iterator<Map.Entry<String, JsonNode>> s = e.getValue().fields(); s.hasNext(); ) {
             Map.Entry<String, JsonNode> shelf = s.next();
             shelves.put(shelf.getKey(),
-                table(file, "[shelves." + shelf.getKey() + "]", shelf.getValue(), warnings));
+                table(file, "[shelves." + shelf.getKey() + "]", shelf.getValue(), known, warnings));
           }
         }
         default -> warnings.add(file + ": unknown top-level key '" + e.getKey()
-            + "' ignored (expected [default] or [shelves.NAME])");
+            + "' ignored (expected [default] or [shelves.NAME])" + didYouMean(e.getKey(), Set.of("default", "shelves")));
       }
     }
     return new Config(defaults, shelves, warnings);
   }
 
-  private static Map<String, Object> table(Path file, String where, JsonNode node, List<String> warnings)
-      throws RepoException {
+  private static Map<String, Object> table(Path file, String where, JsonNode node, Set<String> known,
+      List<String> warnings) throws RepoException {
     if (!node.isObject()) {
       throw new RepoException(file + ": " + where + " must be a table");
     }
@@ -102,13 +107,13 @@ public final class Config {
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       String k = e.getKey();
-      if (!KNOWN.contains(k)) {
+      if (!known.contains(k)) {
         if (SECRET_WORDS.stream().anyMatch(k.toLowerCase()::contains)) {
           throw new RepoException(file + ": " + where + " sets '" + k
               + "': secrets never go in the committed config; use the password file, the"
               + " environment or the prompt");
         }
-        warnings.add(file + ": " + where + " unknown option '" + k + "' ignored");
+        warnings.add(file + ": " + where + " unknown option '" + k + "' ignored" + didYouMean(k, known));
         continue;
       }
       JsonNode v = e.getValue();
@@ -125,6 +130,40 @@ public final class Config {
     return out;
   }
 
+  /** " (did you mean 'x'?)" for the closest of {@code known} within edit distance 2, else "". */
+  static String didYouMean(String key, Set<String> known) {
+    String best = null;
+    int bestDistance = 3;
+    for (String k : new java.util.TreeSet<>(known)) {
+      int d = distance(key.toLowerCase(java.util.Locale.ROOT), k);
+      if (d < bestDistance) {
+        best = k;
+        bestDistance = d;
+      }
+    }
+    return best == null ? "" : " (did you mean '" + best + "'?)";
+  }
+
+  /** Levenshtein distance: insertions, deletions and substitutions. */
+  static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
   /**
    * The options for {@code shelf} (null: no particular shelf), with {@code cli} (only options the
    * user actually gave) taking precedence. Relative paths are resolved against {@code repoRoot}.
@@ -138,7 +177,8 @@ public final class Config {
     m.putAll(cli);
     String store = str(m, "object_store", "fs");
     String storageUrl = str(m, "storage_url", null);
-    if (isFs(store)) {
+    boolean local = isLocalDirectory(store);
+    if (local) {
       storageUrl = storageUrl == null
           ? defaultDataDir.toString()
           : storageUrl.startsWith("file:") ? storageUrl : repoRoot.resolve(storageUrl).normalize().toString();
@@ -150,7 +190,7 @@ public final class Config {
         store,
         storageUrl,
         str(m, "auth_url", null),
-        str(m, "object_store_container", isFs(store) ? null : "pantri"),
+        str(m, "object_store_container", local ? null : "pantri"),
         list(m, "ignore_patterns", DEFAULT_IGNORES),
         list(m, "binary_overrides", List.of()),
         dest,
@@ -162,8 +202,10 @@ public final class Config {
         raw);
   }
 
-  static boolean isFs(String store) {
-    return List.of("fs", "local", "file", "directory").contains(store.toLowerCase());
+  /** The store keeps objects in a local directory (its provider says so); unknown stores do not. */
+  static boolean isLocalDirectory(String store) {
+    return ObjectStores.find(store)
+        .map(p -> p.capabilities().contains(ObjectStoreProvider.Capability.LOCAL_DIRECTORY)).orElse(false);
   }
 
   private static String str(Map<String, Object> m, String k, String d) {

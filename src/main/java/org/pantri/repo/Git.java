@@ -163,11 +163,6 @@ public final class Git {
     return untracked;
   }
 
-  /** Tracked paths under pathspec that git reports as modified or deleted in the work tree. */
-  public boolean isTracked(String path) throws IOException {
-    return run("ls-files", "--error-unmatch", "-z", "--", path).exitCode() == 0;
-  }
-
   static List<String> splitNul(byte[] b) {
     List<String> out = new ArrayList<>();
     int start = 0;

@@ -24,9 +24,18 @@ public record Options(
     int retries,
     Map<String, String> raw) {
 
-  /** The settings that decide which store objects go to; shelves sharing them share a store. */
+  /**
+   * The settings that decide which store objects go to; shelves sharing them share a store. Every
+   * store-specific key counts (the core does not know which of them matter to the store).
+   */
   public String storeIdentity() {
-    return objectStore + "|" + storageUrl + "|" + authUrl + "|" + container + "|" + segmentSize
-        + "|" + raw.getOrDefault("segment_container", "") + "|" + raw.getOrDefault("s3_region", "");
+    StringBuilder sb = new StringBuilder().append(objectStore).append('|').append(storageUrl).append('|')
+        .append(authUrl).append('|').append(container).append('|').append(segmentSize);
+    new java.util.TreeMap<>(raw).forEach((k, v) -> {
+      if (!Config.CORE_KEYS.contains(k)) {
+        sb.append('|').append(k).append('=').append(v);
+      }
+    });
+    return sb.toString();
   }
 }

@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.pantri.store.ObjectStores;
 
 /** A git repository laid out for Pantri: {@code shelves/<shelf>/...} under the work-tree root. */
 public final class Repository {
@@ -80,7 +81,7 @@ public final class Repository {
 
   private static Repository at(Path topLevel) throws IOException {
     Repository repo = new Repository(topLevel);
-    repo.config = Config.load(repo.root.resolve(Config.FILE_NAME));
+    repo.config = loadConfig(repo.root);
     return repo;
   }
 
@@ -102,7 +103,12 @@ public final class Repository {
 
   /** Re-reads pantri.toml, e.g. after a pull changed it. */
   public void reloadConfig() throws RepoException {
-    config = Config.load(root.resolve(Config.FILE_NAME));
+    config = loadConfig(root);
+  }
+
+  /** pantri.toml, knowing the keys of every store on the class path. */
+  private static Config loadConfig(Path root) throws RepoException {
+    return Config.load(root.resolve(Config.FILE_NAME), ObjectStores.declaredOptions().keySet());
   }
 
   /** The secret files kept at the root (SPEC §7); never committed. */

@@ -15,7 +15,7 @@ import java.util.List;
  * match one code point, and matched without backtracking blow-up. Names and patterns are
  * compared by code point, as Python's str is.
  */
-public final class FnMatch {
+final class FnMatch {
   private static final int STAR = 0;
   private static final int ANY = 1;
   private static final int LITERAL = 2;

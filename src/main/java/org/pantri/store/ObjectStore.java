@@ -27,16 +27,16 @@ public interface ObjectStore extends AutoCloseable {
    * @throws AuthException credentials missing or rejected
    * @throws StoreException anything else (unreachable, not allowed, ...)
    */
-  void open() throws IOException;
+  void prepare() throws IOException;
 
   /**
-   * Like {@link #open} for a run that only reads (retrieve): a missing container, bucket or
+   * Like {@link #prepare} for a run that only reads (retrieve): a missing container, bucket or
    * directory is a {@link StoreException} naming it and is never created, so a mistyped name in a
    * server's config fails once and clearly instead of creating an empty container in which every
    * object is missing. Stores that cannot tell keep the default.
    */
-  default void openForReading() throws IOException {
-    open();
+  default void prepareForReading() throws IOException {
+    prepare();
   }
 
   /** Metadata of one object, or empty when it does not exist. */

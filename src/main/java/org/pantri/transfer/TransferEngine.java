@@ -396,19 +396,19 @@ public final class TransferEngine implements AutoCloseable {
 
   static Failure failure(String name, Throwable e) {
     Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-    String kind;
+    Failure.Kind kind;
     if (t instanceof Cancellation.CancelledException) {
-      kind = "interrupted";
+      kind = Failure.Kind.INTERRUPTED;
     } else if (t instanceof CorruptObjectException) {
-      kind = "corrupt";
+      kind = Failure.Kind.CORRUPT;
     } else if (t instanceof AuthException) {
-      kind = "auth";
+      kind = Failure.Kind.AUTH;
     } else if (t instanceof ObjectNotFoundException) {
-      kind = "missing";
+      kind = Failure.Kind.MISSING;
     } else if (t instanceof StoreException) {
-      kind = "store";
+      kind = Failure.Kind.STORE;
     } else {
-      kind = "local";
+      kind = Failure.Kind.LOCAL;
     }
     String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     if (t instanceof FileSystemException fse && fse.getReason() != null) {

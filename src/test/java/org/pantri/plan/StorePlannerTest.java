@@ -18,7 +18,6 @@ import org.pantri.plan.StorePlanner.Item;
 import org.pantri.plan.StorePlanner.Plan;
 import org.pantri.plan.StorePlanner.Upload;
 import org.pantri.repo.Layout;
-import org.pantri.store.ObjectInfo;
 
 /** What store re-hashes, uploads and takes as already stored (SPEC §4 steps 4 and 6). */
 class StorePlannerTest {
@@ -27,6 +26,9 @@ class StorePlannerTest {
   private static String sha(int n) {
     return String.format("%064x", n);
   }
+
+  /** What a store listing says about one object (the planner sees only size and mtime). */
+  record ObjectInfo(String key, long size, long mtimeSeconds, String etag) implements StorePlanner.Stored {}
 
   private static Pitem pitem(String path, long size, long mtime, int content) {
     return new Pitem(path, size, mtime, SHA1, sha(content));

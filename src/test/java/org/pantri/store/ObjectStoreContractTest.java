@@ -37,7 +37,7 @@ public abstract class ObjectStoreContractTest {
   @BeforeEach
   void openStore() throws Exception {
     store = newStore();
-    store.open();
+    store.prepare();
   }
 
   @AfterEach

@@ -47,8 +47,8 @@ class TransferEngineTest {
     }
 
     @Override
-    public void open() throws IOException {
-      inner.open();
+    public void prepare() throws IOException {
+      inner.prepare();
     }
 
     @Override
@@ -135,7 +135,7 @@ class TransferEngineTest {
   @Test
   void transientUploadFailuresAreRetried() throws Exception {
     FaultyStore s = new FaultyStore(new FsStore(tmp.resolve("store")));
-    s.open();
+    s.prepare();
     s.putFailures.set(3);
     Path f = file("a", 10_000, 1);
     List<String> ok = new ArrayList<>();
@@ -149,7 +149,7 @@ class TransferEngineTest {
   @Test
   void persistentFailureFailsThatObjectOnlyAndNoPitemCallback() throws Exception {
     FaultyStore s = new FaultyStore(new FsStore(tmp.resolve("store")));
-    s.open();
+    s.prepare();
     s.putFailures.set(1000);
     Path f = file("a", 100, 2);
     List<String> ok = new ArrayList<>();
@@ -164,18 +164,18 @@ class TransferEngineTest {
   @Test
   void fatalErrorIsNotRetried() throws Exception {
     FaultyStore s = new FaultyStore(new FsStore(tmp.resolve("store")));
-    s.open();
+    s.prepare();
     s.fatal = true;
     try (TransferEngine e = engine(s, 5)) {
       List<Failure> fails = e.upload(List.of(upload(file("a", 10, 3), "a")), j -> {});
-      assertThat(fails).singleElement().extracting(Failure::kind).isEqualTo("store");
+      assertThat(fails).singleElement().extracting(Failure::kind).isEqualTo(Failure.Kind.STORE);
     }
   }
 
   @Test
   void downloadCutMidStreamResumesWithRangedReadAndVerifies() throws Exception {
     FaultyStore s = new FaultyStore(new FsStore(tmp.resolve("store")));
-    s.open();
+    s.prepare();
     Path src = file("big", 3_000_000, 4);
     s.put("obj", src, new PutMeta(Files.size(src), 1, Hasher.hash(src).sha256()));
     s.cutAfterBytes.set(1_000_000);
@@ -196,7 +196,7 @@ class TransferEngineTest {
   @Test
   void partialFileFromAnEarlierRunIsResumed() throws Exception {
     FaultyStore s = new FaultyStore(new FsStore(tmp.resolve("store")));
-    s.open();
+    s.prepare();
     Path src = file("big", 500_000, 5);
     String sha = Hasher.hash(src).sha256();
     s.put("obj", src, new PutMeta(Files.size(src), 1, sha));
@@ -215,7 +215,7 @@ class TransferEngineTest {
   @Test
   void corruptObjectNeverReachesTheTarget() throws Exception {
     FsStore inner = new FsStore(tmp.resolve("store"));
-    inner.open();
+    inner.prepare();
     Path src = file("a", 50_000, 6);
     Path wrong = file("b", 50_000, 7);
     inner.put("obj", wrong, new PutMeta(50_000, 1, "x"));
@@ -225,7 +225,7 @@ class TransferEngineTest {
     try (TransferEngine e = engine(inner, 5)) {
       List<Failure> fails = e.download(List.of(download(src, "obj", target)), tmp.resolve("partial"), j -> {});
       assertThat(fails).singleElement().satisfies(f -> {
-        assertThat(f.kind()).isEqualTo("corrupt");
+        assertThat(f.kind()).isEqualTo(Failure.Kind.CORRUPT);
         assertThat(f.message()).contains("SHA-256");
       });
     }
@@ -235,7 +235,7 @@ class TransferEngineTest {
   @Test
   void oneDownloadFeedsSeveralTargets() throws Exception {
     FsStore inner = new FsStore(tmp.resolve("store"));
-    inner.open();
+    inner.prepare();
     Path src = file("a", 10_000, 8);
     inner.put("obj", src, new PutMeta(10_000, 1, Hasher.hash(src).sha256()));
     Path t1 = tmp.resolve("out/x/a");
@@ -256,12 +256,12 @@ class TransferEngineTest {
   @Test
   void cancelledEngineStartsNothing() throws Exception {
     FsStore inner = new FsStore(tmp.resolve("store"));
-    inner.open();
+    inner.prepare();
     Cancellation c = new Cancellation();
     c.cancel();
     try (TransferEngine e = new TransferEngine(inner, 2, RetryPolicy.of(1), ProgressListener.NONE, c)) {
       List<Failure> fails = e.upload(List.of(upload(file("a", 10, 9), "a")), j -> {});
-      assertThat(fails).singleElement().extracting(Failure::kind).isEqualTo("interrupted");
+      assertThat(fails).singleElement().extracting(Failure::kind).isEqualTo(Failure.Kind.INTERRUPTED);
     }
     assertThat(inner.stat("a")).isEmpty();
   }

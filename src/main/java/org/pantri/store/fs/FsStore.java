@@ -48,7 +48,7 @@ public final class FsStore implements ObjectStore {
   }
 
   @Override
-  public void open() throws IOException {
+  public void prepare() throws IOException {
     try {
       Files.createDirectories(root);
     } catch (IOException e) {
@@ -60,7 +60,7 @@ public final class FsStore implements ObjectStore {
   }
 
   @Override
-  public void openForReading() throws IOException {
+  public void prepareForReading() throws IOException {
     if (!Files.isDirectory(root)) {
       throw new StoreException("store directory " + root + " does not exist; check storage_url"
           + " (retrieve never creates it)");

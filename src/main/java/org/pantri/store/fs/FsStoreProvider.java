@@ -3,6 +3,7 @@ package org.pantri.store.fs;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.pantri.store.ObjectStore;
 import org.pantri.store.ObjectStoreProvider;
 import org.pantri.store.StoreException;
@@ -21,6 +22,11 @@ public final class FsStoreProvider implements ObjectStoreProvider {
   @Override
   public List<String> aliases() {
     return List.of("local", "file", "directory");
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return Set.of(Capability.LOCAL_DIRECTORY);
   }
 
   @Override

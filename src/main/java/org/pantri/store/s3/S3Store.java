@@ -87,7 +87,7 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  *       ListMultipartUploads and the marker, and reuses the parts whose size fits.
  * </ul>
  */
-public final class S3Store implements MultipartStore {
+final class S3Store implements MultipartStore {
   private static final Logger log = LoggerFactory.getLogger(S3Store.class);
 
   static final long MIB = 1024L * 1024;
@@ -268,16 +268,16 @@ public final class S3Store implements MultipartStore {
   }
 
   @Override
-  public void open() throws IOException {
-    open(true);
+  public void prepare() throws IOException {
+    prepare(true);
   }
 
   @Override
-  public void openForReading() throws IOException {
-    open(false);
+  public void prepareForReading() throws IOException {
+    prepare(false);
   }
 
-  private void open(boolean create) throws IOException {
+  private void prepare(boolean create) throws IOException {
     S3Client c = client();
     try {
       // Resolve first so a missing credential is reported as such, not as a failed request.

@@ -8,7 +8,7 @@ import org.pantri.store.StoreSettings;
  * What {@code pantri auth [--test]} needs: log in and cache the token, or check the cached one.
  * Results never carry the token itself.
  */
-public final class SwiftAuth {
+final class SwiftAuth {
   private SwiftAuth() {}
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);

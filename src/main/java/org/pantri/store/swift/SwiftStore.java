@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * Every request carries the current token; a 401 triggers one shared re-authentication and one
  * repeat of the request.
  */
-public final class SwiftStore implements MultipartStore {
+final class SwiftStore implements MultipartStore {
   static final long DEFAULT_SEGMENT_SIZE = 4L << 30;
   static final int LISTING_LIMIT = 10_000;
   private static final Logger LOG = LoggerFactory.getLogger(SwiftStore.class);
@@ -95,19 +95,19 @@ public final class SwiftStore implements MultipartStore {
     return partSize;
   }
 
-  // ---- open / container ----
+  // ---- prepare / container ----
 
   @Override
-  public void open() throws IOException {
-    open(true);
+  public void prepare() throws IOException {
+    prepare(true);
   }
 
   @Override
-  public void openForReading() throws IOException {
-    open(false);
+  public void prepareForReading() throws IOException {
+    prepare(false);
   }
 
-  private void open(boolean create) throws IOException {
+  private void prepare(boolean create) throws IOException {
     int status = -1;
     SwiftSession candidate = auth.candidate();
     if (candidate != null) {

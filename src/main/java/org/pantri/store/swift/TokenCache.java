@@ -120,16 +120,6 @@ final class TokenCache {
     }
   }
 
-  void delete() {
-    if (file != null) {
-      try {
-        Files.deleteIfExists(file);
-      } catch (IOException e) {
-        LOG.debug("could not delete {}: {}", file, e.getMessage());
-      }
-    }
-  }
-
   static FileAttribute<?>[] ownerOnly() {
     if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
       return new FileAttribute<?>[] {

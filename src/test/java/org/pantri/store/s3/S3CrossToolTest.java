@@ -39,7 +39,7 @@ class S3CrossToolTest extends S3BucketTest {
   @BeforeEach
   void open() throws Exception {
     store = new S3Store(S3TestSupport.settings(bucket, 5 * MIB));
-    store.open();
+    store.prepare();
   }
 
   @AfterEach

@@ -53,7 +53,7 @@ class S3StoreIntegrationTest extends S3BucketTest {
 
   private S3Store store(long segment) throws Exception {
     S3Store s = new S3Store(S3TestSupport.settings(bucket, segment));
-    s.open();
+    s.prepare();
     return s;
   }
 
@@ -127,7 +127,7 @@ class S3StoreIntegrationTest extends S3BucketTest {
     env.put("AWS_SECRET_ACCESS_KEY", SECRET);
     S3Store s = new S3Store(
         S3TestSupport.settings(TestServers.S3_ENDPOINT, bucket, 0, env, Map.of()));
-    Throwable t = catchThrowable(s::open);
+    Throwable t = catchThrowable(s::prepare);
     s.close();
     assertThat(t).isInstanceOf(AuthException.class)
         .hasMessageContaining("credentials").hasMessageContaining("AWS_SECRET_ACCESS_KEY");
@@ -151,7 +151,7 @@ class S3StoreIntegrationTest extends S3BucketTest {
       props.forEach(System::setProperty);
       S3Store s = new S3Store(
           S3TestSupport.settings(TestServers.S3_ENDPOINT, bucket, 0, Map.of(), Map.of()));
-      assertThatThrownBy(s::open).isInstanceOf(AuthException.class)
+      assertThatThrownBy(s::prepare).isInstanceOf(AuthException.class)
           .hasMessageContaining("no AWS credentials")
           .hasMessageContaining("AWS_ACCESS_KEY_ID")
           .hasMessageContaining("AWS_PROFILE");
@@ -177,7 +177,7 @@ class S3StoreIntegrationTest extends S3BucketTest {
     S3Store s = new S3Store(S3TestSupport.settings(endpoint, bucket, 0,
         S3TestSupport.testerEnv(), Map.of("s3_connect_timeout", "2")));
     long t0 = System.nanoTime();
-    Throwable t = catchThrowable(s::open);
+    Throwable t = catchThrowable(s::prepare);
     long ms = (System.nanoTime() - t0) / 1_000_000;
     s.close();
     assertThat(t).isInstanceOf(RetryableStoreException.class)
@@ -192,7 +192,7 @@ class S3StoreIntegrationTest extends S3BucketTest {
     env.put("AWS_SECRET_ACCESS_KEY", "testing3");
     S3Store s = new S3Store(
         S3TestSupport.settings(TestServers.S3_ENDPOINT, bucket, 0, env, Map.of()));
-    Throwable t = catchThrowable(s::open);
+    Throwable t = catchThrowable(s::prepare);
     s.close();
     // s3api answers a non-admin 403 for a missing bucket too, so the message names both cases
     assertThat(t).isInstanceOf(StoreException.class).isNotInstanceOf(AuthException.class)
@@ -209,7 +209,7 @@ class S3StoreIntegrationTest extends S3BucketTest {
     env.put("AWS_SECRET_ACCESS_KEY", "testing3");
     S3Store s = new S3Store(
         S3TestSupport.settings(TestServers.S3_ENDPOINT, bucket, 0, env, Map.of()));
-    Throwable t = catchThrowable(s::open);
+    Throwable t = catchThrowable(s::prepare);
     s.close();
     assertThat(t).isInstanceOf(StoreException.class).isNotInstanceOf(AuthException.class)
         .hasMessageContaining("access denied to bucket '" + bucket + "'");

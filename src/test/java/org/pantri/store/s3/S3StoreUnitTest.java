@@ -30,7 +30,7 @@ class S3StoreUnitTest {
   @Test
   void providerIsFoundByNameAndBuildsNoClientUntilOpen() throws Exception {
     assertThat(ObjectStores.provider("s3")).isInstanceOf(S3StoreProvider.class);
-    // a bogus endpoint is fine until open(): create() does no network work
+    // a bogus endpoint is fine until prepare(): create() does no network work
     assertThat(ObjectStores.create("s3", S3TestSupport.settings(
         "http://127.0.0.1:1", "b", 0, Map.of(), Map.of())).describe())
         .isEqualTo("s3 bucket b at http://127.0.0.1:1");

@@ -55,7 +55,7 @@ class SwiftAuthTest {
 
   private SwiftStore open(StoreSettings s) throws Exception {
     SwiftStore store = new SwiftStore(s);
-    store.open();
+    store.prepare();
     opened.add(store);
     return store;
   }
@@ -118,7 +118,7 @@ class SwiftAuthTest {
     Map<String, String> other = SwiftTestEnv.v1Env();
     other.put("ST_AUTH", "http://127.0.0.1:" + SwiftTestEnv.closedPort() + "/auth/v1.0");
     SwiftStore second = new SwiftStore(SwiftTestEnv.settings(dir, c, other));
-    assertThatThrownBy(second::open).hasMessageContaining("cannot connect");
+    assertThatThrownBy(second::prepare).hasMessageContaining("cannot connect");
     assertThat(second.authenticator().logins()).isEqualTo(1);
   }
 
@@ -166,7 +166,7 @@ class SwiftAuthTest {
     Map<String, String> env = SwiftTestEnv.v1Env();
     env.put("ST_KEY", "Sekrit-wrong-9f3a");
     SwiftStore store = new SwiftStore(SwiftTestEnv.settings(dir, SwiftTestEnv.unique("pantri-auth"), env));
-    assertThatThrownBy(store::open)
+    assertThatThrownBy(store::prepare)
         .isInstanceOf(AuthException.class)
         .hasMessageContaining("rejected the credentials for user " + TestServers.SWIFT_USER)
         .hasMessageContaining("127.0.0.1:8080/auth/v1.0")
@@ -199,7 +199,7 @@ class SwiftAuthTest {
     Path other = dir.resolve("other");
     SwiftStore none = new SwiftStore(SwiftTestEnv.settings(other, c, Map.of(), TestServers.SWIFT_AUTH, false,
         CredentialPrompt.NONE, Map.of()));
-    assertThatThrownBy(none::open).isInstanceOf(AuthException.class)
+    assertThatThrownBy(none::prepare).isInstanceOf(AuthException.class)
         .hasMessageContaining("pantri auth").hasMessageContaining(".pantri_password").hasMessageContaining("ST_AUTH");
   }
 
@@ -219,7 +219,7 @@ class SwiftAuthTest {
 
     env.put("OS_AUTH_TOKEN", "AUTH_tkbogus0000");
     SwiftStore bad = new SwiftStore(SwiftTestEnv.settings(dir.resolve("sub"), SwiftTestEnv.unique("pantri-auth"), env));
-    assertThatThrownBy(bad::open).isInstanceOf(AuthException.class).hasMessageContaining("OS_AUTH_TOKEN")
+    assertThatThrownBy(bad::prepare).isInstanceOf(AuthException.class).hasMessageContaining("OS_AUTH_TOKEN")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("AUTH_tkbogus"));
   }
 

@@ -48,7 +48,7 @@ class SwiftCliCrossCheckTest {
   void open() throws Exception {
     container = SwiftTestEnv.unique("pantri-cli");
     store = new SwiftStore(SwiftTestEnv.settings(dir.resolve("creds"), container, SwiftTestEnv.v1Env()));
-    store.open();
+    store.prepare();
   }
 
   @AfterEach

@@ -50,7 +50,7 @@ class SwiftErrorTest {
     for (int status : new int[] {408, 429, 500, 502, 503, 504}) {
       try (FakeHttp fake = fakeSwift(status, "7")) {
         SwiftStore store = new SwiftStore(tokenSettings(fake.url("/v1/AUTH_x"), "c"));
-        store.open();
+        store.prepare();
         assertThatThrownBy(() -> store.stat("k")).as("HTTP " + status)
             .isInstanceOfSatisfying(RetryableStoreException.class,
                 e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(7)))
@@ -64,13 +64,13 @@ class SwiftErrorTest {
   void forbiddenNamesTheContainerAndMissingObjectIsNotFound() throws Exception {
     try (FakeHttp fake = fakeSwift(403, null)) {
       SwiftStore store = new SwiftStore(tokenSettings(fake.url("/v1/AUTH_x"), "c"));
-      store.open();
+      store.prepare();
       assertThatThrownBy(() -> store.stat("k")).isExactlyInstanceOf(StoreException.class)
           .hasMessageContaining("permission missing").hasMessageContaining("container 'c'");
     }
     try (FakeHttp fake = fakeSwift(404, null)) {
       SwiftStore store = new SwiftStore(tokenSettings(fake.url("/v1/AUTH_x"), "c"));
-      store.open();
+      store.prepare();
       assertThat(store.stat("k")).isEmpty();
       assertThatThrownBy(() -> store.open("k", 0)).isInstanceOf(ObjectNotFoundException.class);
       store.delete("k");
@@ -95,7 +95,7 @@ class SwiftErrorTest {
       Map<String, String> env = SwiftTestEnv.v1Env();
       env.put("ST_AUTH", fake.url("/auth/v1.0"));
       SwiftStore store = new SwiftStore(SwiftTestEnv.settings(dir, "c", env));
-      store.open();
+      store.prepare();
       assertThatThrownBy(() -> store.stat("k")).isInstanceOf(AuthException.class)
           .hasMessageContaining("pantri auth")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("AUTH_tknew"));
@@ -114,7 +114,7 @@ class SwiftErrorTest {
       }
     })) {
       SwiftStore store = new SwiftStore(tokenSettings(fake.url("/v1/AUTH_x"), "c"));
-      store.open();
+      store.prepare();
       Path f = Files.writeString(dir.resolve("f"), "hello");
       assertThatThrownBy(() -> store.put("k", f, new PutMeta(5, 1, "00")))
           .isInstanceOf(RetryableStoreException.class).hasMessageContaining("damaged");
@@ -128,7 +128,7 @@ class SwiftErrorTest {
     Map<String, String> env = SwiftTestEnv.v1Env();
     env.put("ST_AUTH", "http://127.0.0.1:" + port + "/auth/v1.0");
     SwiftStore store = new SwiftStore(SwiftTestEnv.settings(dir, "c", env));
-    assertThatThrownBy(store::open).isInstanceOf(RetryableStoreException.class)
+    assertThatThrownBy(store::prepare).isInstanceOf(RetryableStoreException.class)
         .hasMessageContaining("http://127.0.0.1:" + port + "/auth/v1.0")
         .hasMessageContaining("auth_url").hasMessageContaining("running");
   }
@@ -137,7 +137,7 @@ class SwiftErrorTest {
   void unreachableStorageUrlIsNamed() throws Exception {
     int port = SwiftTestEnv.closedPort();
     SwiftStore store = new SwiftStore(tokenSettings("http://127.0.0.1:" + port + "/v1/AUTH_x", "c"));
-    assertThatThrownBy(store::open).isInstanceOf(StoreException.class)
+    assertThatThrownBy(store::prepare).isInstanceOf(StoreException.class)
         .hasMessageContaining("http://127.0.0.1:" + port + "/v1/AUTH_x/c")
         .hasMessageContaining("storage_url")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret"));
@@ -166,7 +166,7 @@ class SwiftErrorTest {
     env.put("ST_KEY", "testing3");
     String c = SwiftTestEnv.unique("pantri-noperm");
     SwiftStore store = new SwiftStore(SwiftTestEnv.settings(dir, c, env));
-    assertThatThrownBy(store::open).isExactlyInstanceOf(StoreException.class)
+    assertThatThrownBy(store::prepare).isExactlyInstanceOf(StoreException.class)
         .hasMessageContaining("'" + c + "'").hasMessageContaining("permission")
         .hasMessageContaining("http://127.0.0.1:8080/v1/AUTH_test");
   }

@@ -1,0 +1,159 @@
+package org.pantri.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pantri.core.PantriException.Category;
+import org.pantri.repo.Repository;
+import org.pantri.store.CredentialPrompt;
+import org.pantri.testsupport.RepoFixture;
+import org.pantri.transfer.Cancellation;
+import org.pantri.transfer.ProgressListener;
+
+/** The operations in-process, on the fs store and a real (temporary) git repository. */
+class CoreOperationsTest {
+  @TempDir Path tmp;
+  RepoFixture f;
+  final List<String> said = new ArrayList<>();
+
+  @BeforeEach
+  void init() throws Exception {
+    f = new RepoFixture(tmp);
+  }
+
+  private Context ctx(Map<String, Object> cli) {
+    Map<String, String> env = new HashMap<>(Map.of("HOME", tmp.resolve("home").toString()));
+    return new Context(cli, false, CredentialPrompt.NONE, env, tmp.resolve("data"), ProgressListener.NONE,
+        new Cancellation(), new Context.Reporter() {
+          @Override
+          public void info(String line) {
+            said.add(line);
+          }
+
+          @Override
+          public void warn(String line) {
+            said.add("warning: " + line);
+          }
+        });
+  }
+
+  private Repository repo(Path dir) throws IOException {
+    return Repository.find(dir, null, tmp.resolve("home"));
+  }
+
+  private Result store(List<Path> paths, boolean dryRun) throws Exception {
+    return new StoreOperation(repo(f.author), ctx(Map.of())).run(paths, dryRun);
+  }
+
+  private Result retrieve(Map<String, Object> cli, List<String> shelves) throws Exception {
+    return new RetrieveOperation(repo(f.server), ctx(cli))
+        .run(new RetrieveRequest(shelves, false, null, true, false, false));
+  }
+
+  private Map<String, Object> toDest() {
+    return Map.of("dest_sync", f.dest.toString());
+  }
+
+  @Test
+  void storeThenRetrieveRoundTripsInProcess() throws Exception {
+    f.binary("mac/tools/a.pkg", 5000, 1);
+    f.text("mac/tools/readme.txt", "hello\n");
+    Result dry = store(List.of(), true);
+    assertThat(dry.stored).containsExactly("shelves/mac/tools/a.pkg");
+    assertThat(Files.exists(f.author.resolve("shelves/mac/tools/a.pkg.pitem"))).isFalse();
+
+    Result s = store(List.of(), false);
+    assertThat(s.stored).containsExactly("shelves/mac/tools/a.pkg");
+    assertThat(s.failed).isEmpty();
+    assertThat(f.author.resolve("shelves/mac/tools/a.pkg.pitem")).exists();
+    assertThat(Files.readString(f.author.resolve(".gitignore"))).contains("/shelves/mac/tools/a.pkg");
+    Result again = store(List.of(), false);
+    assertThat(again.stored).isEmpty();
+    assertThat(again.skipped).containsExactly("shelves/mac/tools/a.pkg");
+
+    f.commitAndPush("add a.pkg");
+    Result r = retrieve(toDest(), List.of());
+    assertThat(r.failed).isEmpty();
+    assertThat(r.retrieved).containsExactly(f.dest.resolve("mac/tools/a.pkg").toString());
+    assertThat(r.copied).contains(f.dest.resolve("mac/tools/readme.txt").toString());
+    assertThat(Files.readAllBytes(f.dest.resolve("mac/tools/a.pkg")))
+        .isEqualTo(Files.readAllBytes(f.author.resolve("shelves/mac/tools/a.pkg")));
+
+    Result noop = retrieve(toDest(), List.of());
+    assertThat(noop.upToDateShelves).containsExactly("mac");
+    assertThat(noop.retrieved).isEmpty();
+  }
+
+  @Test
+  void aPathOutsideShelvesIsAUsageErrorAndNothingIsStored() throws Exception {
+    f.binary("mac/a.pkg", 100, 2);
+    Path outside = Files.writeString(f.author.resolve("notes.bin"), "\0x");
+    assertThatThrownBy(() -> store(List.of(f.author.resolve("shelves/mac/a.pkg"), outside), false))
+        .isInstanceOfSatisfying(PantriException.class, e -> assertThat(e.category()).isEqualTo(Category.USAGE))
+        .hasMessageContaining("nothing was stored");
+    assertThat(f.author.resolve("shelves/mac/a.pkg.pitem")).doesNotExist();
+    assertThatThrownBy(() -> store(List.of(f.author.resolve("shelves/nope")), false))
+        .isInstanceOfSatisfying(PantriException.class, e -> assertThat(e.category()).isEqualTo(Category.USAGE));
+  }
+
+  @Test
+  void anUnknownShelfIsAUsageError() throws Exception {
+    f.binary("mac/a.pkg", 100, 3);
+    store(List.of(), false);
+    f.commitAndPush("a");
+    assertThatThrownBy(() -> retrieve(toDest(), List.of("win")))
+        .isInstanceOfSatisfying(PantriException.class, e -> assertThat(e.category()).isEqualTo(Category.USAGE))
+        .hasMessageContaining("no shelf named 'win'");
+  }
+
+  @Test
+  void retrieveFromAMissingStoreDirectoryIsAStoreErrorAndCreatesNothing() throws Exception {
+    f.binary("mac/a.pkg", 100, 4);
+    store(List.of(), false);
+    f.commitAndPush("a");
+    Path missing = tmp.resolve("no-such-store");
+    Map<String, Object> cli = new HashMap<>(toDest());
+    cli.put("storage_url", missing.toString());
+    assertThatThrownBy(() -> retrieve(cli, List.of()))
+        .isInstanceOfSatisfying(PantriException.class, e -> assertThat(e.category()).isEqualTo(Category.STORE))
+        .hasMessageContaining("does not exist");
+    assertThat(missing).doesNotExist();
+  }
+
+  @Test
+  void anUnknownObjectStoreIsAConfigurationError() throws Exception {
+    f.binary("mac/a.pkg", 100, 5);
+    assertThatThrownBy(() -> new StoreOperation(repo(f.author), ctx(Map.of("object_store", "nosuch")))
+        .run(List.of(), false))
+        .isInstanceOfSatisfying(PantriException.class, e -> assertThat(e.category()).isEqualTo(Category.REPO))
+        .hasMessageContaining("unknown object_store 'nosuch'");
+  }
+
+  @Test
+  void authNeedsAStoreThatCanAuthenticate() throws Exception {
+    assertThatThrownBy(() -> new AuthOperation(repo(f.author), ctx(Map.of())).run(null, false))
+        .isInstanceOfSatisfying(PantriException.class, e -> assertThat(e.category()).isEqualTo(Category.USAGE))
+        .hasMessageContaining("auth is for stores that log in (swift)").hasMessageContaining("'fs'");
+    assertThatThrownBy(() -> new AuthOperation(repo(f.author), ctx(Map.of("object_store", "s3"))).run(null, true))
+        .isInstanceOfSatisfying(PantriException.class, e -> assertThat(e.category()).isEqualTo(Category.USAGE));
+  }
+
+  @Test
+  void authTestWithoutACachedTokenIsAnAuthError() throws Exception {
+    // no token file, no OS_AUTH_TOKEN in this context's environment: nothing to test, no network needed
+    assertThatThrownBy(() -> new AuthOperation(repo(f.author),
+        ctx(Map.of("object_store", "swift", "auth_url", "http://127.0.0.1:9/auth/v1.0"))).run(null, true))
+        .isInstanceOfSatisfying(PantriException.class, e -> assertThat(e.category()).isEqualTo(Category.AUTH))
+        .hasMessageContaining("no valid cached token");
+  }
+}

@@ -1,0 +1,129 @@
+package org.pantri.repo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RepositoryTest {
+  @TempDir Path tmp;
+  Path root;
+  Path home;
+
+  @BeforeEach
+  void init() throws Exception {
+    root = tmp.resolve("repo");
+    home = tmp.resolve("home");
+    Files.createDirectories(root.resolve("shelves/mac/tools"));
+    Files.createDirectories(root.resolve("shelves/win"));
+    Files.createDirectories(root.resolve("shelves/.hidden"));
+    Files.createDirectories(home);
+    Process p = new ProcessBuilder("git", "init", "-q", root.toString()).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    assertThat(p.waitFor()).isZero();
+  }
+
+  private Repository repo() throws IOException {
+    return Repository.find(root.resolve("shelves/mac"), null, home);
+  }
+
+  @Test
+  void foundFromASubdirectoryAndByExplicitPath() throws IOException {
+    assertThat(repo().root()).isEqualTo(root.toRealPath());
+    assertThat(Repository.find(tmp, root, home).root()).isEqualTo(root.toRealPath());
+    assertThat(repo().shelves()).isEqualTo(root.toRealPath().resolve("shelves"));
+  }
+
+  @Test
+  void outsideAnyRepositoryTheRememberedOneIsUsedElseTheErrorSaysWhatToDo() throws IOException {
+    Path outside = Files.createDirectories(tmp.resolve("elsewhere"));
+    assertThatThrownBy(() -> Repository.find(outside, null, home))
+        .isInstanceOf(Repository.NotARepositoryException.class).hasMessageContaining("--repo DIR")
+        .hasMessageContaining(Repository.USER_CONFIG);
+    Repository.remember(root, home);
+    assertThat(Files.readString(home.resolve(Repository.USER_CONFIG))).contains("itbin_path");
+    assertThat(Repository.find(outside, null, home).root()).isEqualTo(root.toRealPath());
+  }
+
+  @Test
+  void anExplicitPathThatIsNoRepositoryIsRefused() throws IOException {
+    Path notRepo = Files.createDirectories(tmp.resolve("plain"));
+    assertThatThrownBy(() -> Repository.find(tmp, notRepo, home)).isInstanceOf(RepoException.class)
+        .hasMessageContaining("is not a git repository").hasMessageContaining("--repo");
+  }
+
+  @Test
+  void shelvesPathIsRelativeToShelvesAndRefusesEverythingOutside() throws IOException {
+    Repository r = repo();
+    Path f = Files.writeString(root.resolve("shelves/mac/tools/a.pkg"), "x");
+    assertThat(r.shelvesPath(f)).isEqualTo("mac/tools/a.pkg");
+    assertThat(r.shelvesPath(root.resolve("shelves"))).isEmpty();
+    assertThat(r.shelvesPath(root.resolve("shelves/mac/../win"))).isEqualTo("win");
+    assertThatThrownBy(() -> r.shelvesPath(root.resolve("README.md"))).isInstanceOf(RepoException.class)
+        .hasMessageContaining("is outside").hasMessageContaining("only stores files under shelves/");
+    assertThatThrownBy(() -> r.shelvesPath(root.resolve("shelves/../pantri.toml")))
+        .isInstanceOf(RepoException.class).hasMessageContaining("is outside");
+    assertThatThrownBy(() -> r.shelvesPath(tmp.resolve("other/x"))).isInstanceOf(RepoException.class);
+  }
+
+  @Test
+  void aLinkedDirectoryCannotSmuggleAPathOut() throws IOException {
+    Repository r = repo();
+    Path outside = Files.createDirectories(tmp.resolve("outside"));
+    Files.writeString(outside.resolve("b.pkg"), "x");
+    Files.createSymbolicLink(root.resolve("shelves/mac/link"), outside);
+    assertThatThrownBy(() -> r.shelvesPath(root.resolve("shelves/mac/link/b.pkg")))
+        .isInstanceOf(RepoException.class).hasMessageContaining("is outside");
+  }
+
+  @Test
+  void shelfNamesAreTheVisibleDirectoriesSorted() throws IOException {
+    Files.writeString(root.resolve("shelves/loose.txt"), "x");
+    assertThat(repo().shelfNames()).containsExactly("mac", "win");
+    assertThat(Repository.shelfOf("mac/tools/a.pkg")).isEqualTo("mac");
+    assertThat(Repository.shelfOf("top.txt")).isEqualTo("top.txt");
+  }
+
+  @Test
+  void ignoreLinesAreAnchoredAndEscaped() throws IOException {
+    assertThat(Repository.ignoreLine("shelves/mac/notes.txt")).isEqualTo("/shelves/mac/notes.txt");
+    assertThat(Repository.ignoreLine("shelves/a*b?[c]#!\\ ")).isEqualTo("/shelves/a\\*b\\?\\[c]\\#\\!\\\\\\ ");
+    Repository r = repo();
+    assertThat(r.ignoreExactly(Set.of("mac/a.pkg"))).isEqualTo(1);
+    assertThat(r.ignoreExactly(Set.of("mac/a.pkg"))).isZero();
+    assertThat(Files.readAllLines(root.resolve(".gitignore"))).containsExactly("/shelves/mac/a.pkg");
+  }
+
+  @Test
+  void secretFilesAreExcludedLocallyOnce() throws IOException {
+    Repository r = repo();
+    r.excludeLocally(Repository.SECRET_FILES);
+    r.excludeLocally(Repository.SECRET_FILES);
+    List<String> lines = Files.readAllLines(root.resolve(".git/info/exclude"));
+    assertThat(lines).containsOnlyOnce("/.pantri_auth_token", "/.pantri_password");
+    assertThat(Files.exists(root.resolve(".gitignore"))).isFalse();
+  }
+
+  @Test
+  void theConfigKnowsTheKeysOfTheStoresOnTheClassPath() throws IOException {
+    Files.writeString(root.resolve("pantri.toml"), """
+        [default]
+        swift_timeout = 30
+        s3_region = "eu-west-1"
+        segment_container = "segs"
+        plugin_knob = 1
+        """);
+    Repository r = repo();
+    assertThat(r.config().warnings()).singleElement().asString().contains("unknown option 'plugin_knob'");
+    Files.writeString(root.resolve("pantri.toml"), "[default]\njobs = 2\n");
+    r.reloadConfig();
+    assertThat(r.config().warnings()).isEmpty();
+  }
+}
