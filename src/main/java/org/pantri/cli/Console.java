@@ -18,14 +18,12 @@ final class Console implements Context.Reporter, CredentialPrompt {
 
   @Override
   public void info(String line) {
-    if (!quiet) {
-      progress.println(err, line);
-    }
+    Log.get().info(line);
   }
 
   @Override
   public void warn(String line) {
-    progress.println(err, "warning: " + line);
+    Log.get().warn(line);
   }
 
   @Override

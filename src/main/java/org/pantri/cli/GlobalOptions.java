@@ -71,6 +71,14 @@ final class GlobalOptions {
       description = "Print only warnings, errors and requested output.")
   boolean quiet;
 
+  @Option(names = {"--log-level", "--log_level"}, paramLabel = "LEVEL", scope = ScopeType.INHERIT,
+      description = "Console level: error, warn, info (default), debug, trace. Overrides -q and -v.")
+  String logLevel;
+
+  @Option(names = {"--log-file", "--log_file"}, paramLabel = "FILE", scope = ScopeType.INHERIT,
+      description = "Also append timestamped lines to FILE, at info level or more (whatever the console shows).")
+  Path logFile;
+
   /** Options a subcommand sets on top of the global ones (e.g. retrieve -d). */
   final Map<String, Object> extra = new LinkedHashMap<>();
 

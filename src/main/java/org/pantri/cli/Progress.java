@@ -66,27 +66,25 @@ final class Progress implements ProgressListener {
     // a dead container or server fails every object: a few lines say it, the summary has the count
     int n = errorLines.incrementAndGet();
     if (n <= LIVE_ERRORS) {
-      println(err, "error: " + message);
+      Log.get().error(message);
     } else if (n == LIVE_ERRORS + 1) {
-      println(err, "error: more objects failed; the summary lists them");
+      Log.get().error("more objects failed; the summary lists them");
     }
   }
 
   @Override
   public void retrying(String name, int attempt, String message) {
-    if (!quiet) {
-      println(err, "retry " + attempt + ": " + message);
-    }
+    Log.get().info("retry " + attempt + ": " + message);
   }
 
   @Override
   public synchronized void end() {
-    if (total > 0 && !quiet) {
+    if (total > 0) {
       clearLine();
       double secs = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
-      err.printf(Locale.ROOT, "%s: %d/%d objects, %s in %.1f s (%s/s)%s%n", phase, done.get(), total,
+      Log.get().info(String.format(Locale.ROOT, "%s: %d/%d objects, %s in %.1f s (%s/s)%s", phase, done.get(), total,
           human(bytes.get()), secs, human((long) (bytes.get() / secs)),
-          failed.get() > 0 ? ", " + failed.get() + " failed" : "");
+          failed.get() > 0 ? ", " + failed.get() + " failed" : ""));
     }
     total = 0;
   }
@@ -113,7 +111,7 @@ final class Progress implements ProgressListener {
         err.flush();
         lineOpen = true;
       } else {
-        err.println(line);
+        Log.get().info(line);
       }
     }
   }

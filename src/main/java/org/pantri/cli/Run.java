@@ -23,10 +23,19 @@ final class Run {
   }
 
   static int execute(GlobalOptions g, boolean json, String verb, Operation op) {
-    configureLogging(g.verbose);
     PrintStream err = System.err;
-    boolean tty = System.console() != null && System.getenv("TERM") != null && !"dumb".equals(System.getenv("TERM"));
-    Progress progress = new Progress(err, tty, g.quiet);
+    boolean tty = isTerminal();
+    Log log;
+    try {
+      log = configureLogging(g, tty);
+    } catch (IllegalArgumentException | IOException e) {
+      err.println("pantri: error: " + (e instanceof IOException ? "cannot open the log file " + g.logFile + ": " : "")
+          + e.getMessage());
+      return ExitCodeMapper.USAGE;
+    }
+    boolean quiet = log.consoleLevel().compareTo(Log.Level.INFO) < 0;
+    Progress progress = new Progress(err, tty, quiet);
+    log.attach(progress);
     Console console = new Console(err, g.quiet, progress);
     Map<String, String> env = System.getenv();
     Context ctx = new Context(g.asConfig(), g.passwordFile, g.passwordFile ? Context.noPrompt() : console, env,
@@ -52,14 +61,19 @@ final class Run {
       if (Main.CANCEL.isCancelled()) {
         r.interrupted = true;
       }
-      summary(err, g.quiet, verb, r, (System.nanoTime() - t0) / 1e9);
+      summary(verb, r, (System.nanoTime() - t0) / 1e9);
       if (json) {
         printJson(verb, r);
       }
       return ExitCodeMapper.of(r);
     } catch (Exception e) {
       // every failure, expected or not, is mapped in one place; a bug is exit 70, not picocli's 1
-      int code = ExitCodeMapper.report(e, err, g.verbose);
+      java.io.StringWriter msg = new java.io.StringWriter();
+      int code;
+      try (java.io.PrintWriter w = new java.io.PrintWriter(msg)) {
+        code = ExitCodeMapper.report(e, w, log.consoleLevel().compareTo(Log.Level.DEBUG) >= 0);
+      }
+      log.error(msg.toString().stripTrailing());
       if (Main.CANCEL.isCancelled()) {
         code = ExitCodeMapper.INTERRUPTED;
       }
@@ -73,33 +87,40 @@ final class Run {
   /** Failures named one per line in the summary; --json has all of them. */
   static final int SUMMARY_FAILURES = 25;
 
-  static void configureLogging(boolean verbose) {
-    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "warn");
-    System.setProperty("org.slf4j.simpleLogger.showThreadName", verbose ? "true" : "false");
-    System.setProperty("org.slf4j.simpleLogger.showDateTime", verbose ? "true" : "false");
-    System.setProperty("org.slf4j.simpleLogger.log.software.amazon", verbose ? "info" : "warn");
-    // without --verbose, library warnings read like the console's own "warning: ..." lines
-    System.setProperty("org.slf4j.simpleLogger.showLogName", verbose ? "true" : "false");
-    System.setProperty("org.slf4j.simpleLogger.showShortLogName", "false");
-    if (!verbose) {
-      System.setProperty("org.slf4j.simpleLogger.warnLevelString", "warning:");
-      System.setProperty("org.slf4j.simpleLogger.errorLevelString", "error:");
+  /** The console level from --log-level, else -v (debug) / -q (warn), else info. */
+  static Log configureLogging(GlobalOptions g, boolean tty) throws IOException {
+    Log.Level level = g.logLevel != null ? Log.Level.parse(g.logLevel)
+        : g.verbose ? Log.Level.DEBUG : g.quiet ? Log.Level.WARN : Log.Level.INFO;
+    return Log.configure(level, tty, g.logFile);
+  }
+
+  /** A terminal on both ends: progress bars and prompts make sense, timestamps do not. */
+  static boolean isTerminal() {
+    java.io.Console c = System.console();
+    if (c == null || System.getenv("TERM") == null || "dumb".equals(System.getenv("TERM"))) {
+      return false;
+    }
+    try {
+      // JDK 22+ returns a console even when redirected; it then says whether it is a terminal
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+    } catch (ReflectiveOperationException e) {
+      return true;
     }
   }
 
-  private static void summary(PrintStream err, boolean quiet, String verb, Result r, double secs) {
+  private static void summary(String verb, Result r, double secs) {
+    Log log = Log.get();
     List<Failure> failed;
     synchronized (r.failed) {
       failed = List.copyOf(r.failed);
     }
     for (Failure f : failed.subList(0, Math.min(failed.size(), SUMMARY_FAILURES))) {
-      err.println("failed: " + f.message());
+      log.error("failed: " + f.message());
     }
     if (failed.size() > SUMMARY_FAILURES) {
-      err.println("failed: ... and " + (failed.size() - SUMMARY_FAILURES) + " more (--json lists every one)");
+      log.error("failed: ... and " + (failed.size() - SUMMARY_FAILURES) + " more (--json lists every one)");
     }
-    if ((quiet && r.failed.isEmpty() && r.refused.isEmpty()) || verb.equals("auth")) {
+    if (verb.equals("auth")) {
       return;
     }
     StringBuilder sb = new StringBuilder(r.dryRun ? "dry run, would have: " : "");
@@ -119,7 +140,9 @@ final class Run {
     } else if (!r.failed.isEmpty()) {
       sb.append(" — rerun to retry the failed ones");
     }
-    err.println(sb);
+    boolean trouble = r.interrupted || !r.failed.isEmpty() || !r.refused.isEmpty();
+    // shown under -q when something went wrong, and never with a "warning:" prefix
+    log.log(trouble ? Log.Level.WARN : Log.Level.INFO, sb.toString(), false);
   }
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -241,9 +241,16 @@ public final class StoreOperation {
 
   private void writePitem(StorePlanner.Item it, Result result, boolean uploaded) {
     try {
-      PitemCodec.write(it.file().resolveSibling(it.file().getFileName() + PitemCodec.SUFFIX), it.pitem());
-      if (uploaded || !it.pitem().equals(it.previous())) {
+      boolean same = it.pitem().equals(it.previous());
+      if (!same) {
+        // an unchanged pitem is left byte for byte as it is, whoever wrote it (Python 2's
+        // json.dump left a space before each newline; rewriting would only make a diff)
+        PitemCodec.write(it.file().resolveSibling(it.file().getFileName() + PitemCodec.SUFFIX), it.pitem());
+      }
+      if (uploaded || !same) {
         result.stored.add(repoPath(it));
+        ctx.reporter().info("stored " + NameRules.escape(repoPath(it)) + (uploaded
+            ? " (" + it.pitem().fileSize() + " bytes uploaded)" : " (pitem updated; the store had the object)"));
       } else {
         result.skipped.add(repoPath(it));
       }
