@@ -32,13 +32,26 @@ final class Console implements Context.Reporter, CredentialPrompt {
     if (c == null) {
       return null;
     }
-    String a = c.readLine("%s [%s]: ", question, defaultAnswer == null ? "" : defaultAnswer);
-    return a == null || a.isBlank() ? defaultAnswer : a.trim();
+    Main.prompting = true;
+    try {
+      String a = c.readLine("%s [%s]: ", question, defaultAnswer == null ? "" : defaultAnswer);
+      return a == null || a.isBlank() ? defaultAnswer : a.trim();
+    } finally {
+      Main.prompting = false;
+    }
   }
 
   @Override
   public char[] askSecret(String question) {
     java.io.Console c = System.console();
-    return c == null ? null : c.readPassword("%s: ", question);
+    if (c == null) {
+      return null;
+    }
+    Main.prompting = true;
+    try {
+      return c.readPassword("%s: ", question);
+    } finally {
+      Main.prompting = false;
+    }
   }
 }

@@ -43,9 +43,19 @@ public final class Main implements Runnable {
    * On Ctrl-C / SIGTERM: stop starting work, let running transfers reach a safe point (temp files
    * are never at final paths; finished uploads get their pitems), then exit 130.
    */
+  /** True while the user is being asked something: Ctrl-C then ends the run at once. */
+  static volatile boolean prompting;
+
   private static void onShutdown() {
     if (exiting) {
       return;
+    }
+    if (prompting) {
+      // nothing has been done yet; a prompt blocked in readLine would otherwise hold the exit 30 s
+      System.err.println();
+      System.err.println("pantri: interrupted");
+      System.err.flush();
+      Runtime.getRuntime().halt(ExitCodeMapper.INTERRUPTED);
     }
     signalled = true;
     CANCEL.cancel();

@@ -124,6 +124,10 @@ final class Run {
       return;
     }
     StringBuilder sb = new StringBuilder(r.dryRun ? "dry run, would have: " : "");
+    if (r.commit != null && !r.dryRun) {
+      sb.append(r.failed.isEmpty() && r.refused.isEmpty() && !r.interrupted ? "synced " : "partly synced ")
+          .append(r.commit, 0, Math.min(12, r.commit.length())).append(": ");
+    }
     if (verb.equals("store")) {
       sb.append(r.dryRun ? "stored " : "stored ").append(r.stored.size())
           .append(", unchanged ").append(r.skipped.size());

@@ -18,6 +18,8 @@ public final class Result {
   public final List<Failure> failed = java.util.Collections.synchronizedList(new ArrayList<>());
   public final List<String> upToDateShelves = syncList();
   public volatile boolean interrupted;
+  /** The commit a retrieve synced (null for store, or before HEAD was known). */
+  public volatile String commit;
   public volatile boolean dryRun;
   public volatile long bytes;
 

@@ -50,6 +50,7 @@ public final class RetrieveOperation {
     try {
       pull(req);
       String head = repo.git().head();
+      result.commit = head;
       if (head == null) {
         throw new PantriException(Category.REPO, repo.root() + " has no commits yet; nothing to retrieve");
       }
@@ -294,14 +295,34 @@ public final class RetrieveOperation {
       return;
     }
     int failedBefore = result.failed.size();
+    // the plan is said before the work, so a long run's log tells what it is doing
+    ctx.reporter().info(shelf + ": " + plan.downloads().size() + " to download, " + plan.copies().size()
+        + " to copy, " + plan.deletes().size() + " to remove, " + plan.upToDate() + " up to date");
+    int[] before = {result.retrieved.size(), result.copied.size(), result.removed.size()};
     apply(plan, tree, o, stateDir, stores, result);
+    reportFiles(result, before);
     boolean clean = result.failed.size() == failedBefore && result.refused.size() == refusedBefore;
     if (clean && !ctx.cancel().isCancelled()) {
       state.record(shelf, head);
+    } else {
+      ctx.reporter().warn(shelf + ": not recorded as synced at " + head.substring(0, 12) + "; rerun to finish");
     }
-    ctx.reporter().info(shelf + ": " + plan.downloads().size() + " to download, " + plan.copies().size()
-        + " to copy, " + plan.deletes().size() + " to remove, " + plan.upToDate() + " up to date"
-        + (clean ? "" : " (not recorded as synced: rerun to finish)"));
+  }
+
+  /** One line per file this step changed in DEST (at info: the console off -q, and the log file). */
+  private void reportFiles(Result result, int[] before) {
+    List<List<String>> lists = List.of(result.retrieved, result.copied, result.removed);
+    String[] verbs = {"retrieved ", "copied ", "removed "};
+    for (int i = 0; i < lists.size(); i++) {
+      List<String> l = lists.get(i);
+      List<String> added;
+      synchronized (l) {
+        added = List.copyOf(l.subList(Math.min(before[i], l.size()), l.size()));
+      }
+      for (String path : added) {
+        ctx.reporter().info(verbs[i] + NameRules.escape(path));
+      }
+    }
   }
 
   private static String abs(DestTree tree, String rel) {
@@ -417,7 +438,9 @@ public final class RetrieveOperation {
     }
     try (DestinationLock lock = DestinationLock.acquire(stateDir.resolve("lock"), "this repository's work tree");
         Stores.Cache stores = new Stores.Cache(ctx, repo.root(), true)) {
+      int[] before = {result.retrieved.size(), result.copied.size(), result.removed.size()};
       apply(plan, tree, o, stateDir, stores, result);
+      reportFiles(result, before);
     }
     if (plan.downloads().isEmpty()) {
       result.skipped.add(tree.root().resolve(p.path()).toString());

@@ -176,6 +176,10 @@ public final class StoreOperation {
     TreeSet<String> binaries = new TreeSet<>();
     items.forEach(it -> binaries.add(it.path()));
     try {
+      int pruned = repo.pruneIgnored();
+      if (pruned > 0) {
+        ctx.reporter().info("removed " + pruned + " line(s) of deleted or renamed binaries from .gitignore");
+      }
       int added = repo.ignoreExactly(binaries) + repo.ignoreRepoPaths(Repository.SECRET_FILES);
       if (added > 0) {
         ctx.reporter().info("added " + added + " path(s) to .gitignore");

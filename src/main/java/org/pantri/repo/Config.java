@@ -55,8 +55,8 @@ public final class Config {
 
   /**
    * Loads the file; a missing file is an empty config. {@code storeKeys} are the keys the store
-   * providers declare: with {@link #CORE_KEYS} they are the known options, and any other key is
-   * warned about (with the closest known key as a suggestion) and ignored.
+   * providers declare: with {@link #CORE_KEYS} they are the known options; any other key is an
+   * error naming file, line, key and the closest known key.
    */
   public static Config load(Path file, Set<String> storeKeys) throws RepoException {
     if (!Files.exists(file)) {
@@ -74,13 +74,19 @@ public final class Config {
     }
     Set<String> known = new java.util.TreeSet<>(CORE_KEYS);
     known.addAll(storeKeys);
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      lines = List.of();
+    }
     List<String> warnings = new ArrayList<>();
     Map<String, Object> defaults = new LinkedHashMap<>();
     Map<String, Map<String, Object>> shelves = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       switch (e.getKey()) {
-        case "default" -> defaults.putAll(table(file, "[default]", e.getValue(), known, warnings));
+        case "default" -> defaults.putAll(table(file, lines, "default", e.getValue(), known, warnings));
         case "shelves" -> {
           if (!e.getValue().isObject()) {
             throw new RepoException(file + ": 'shelves' must be a table of [shelves.NAME] tables");
@@ -88,18 +94,63 @@ public final class Config {
           for (Iterator<Map.Entry<String, JsonNode>> s = e.getValue().fields(); s.hasNext(); ) {
             Map.Entry<String, JsonNode> shelf = s.next();
             shelves.put(shelf.getKey(),
-                table(file, "[shelves." + shelf.getKey() + "]", shelf.getValue(), known, warnings));
+                table(file, lines, "shelves." + shelf.getKey(), shelf.getValue(), known, warnings));
           }
         }
-        default -> warnings.add(file + ": unknown top-level key '" + e.getKey()
-            + "' ignored (expected [default] or [shelves.NAME])" + didYouMean(e.getKey(), Set.of("default", "shelves")));
+        default -> warnings.add(file + lineRef(lines, null, e.getKey()) + ": unknown table or key '" + e.getKey()
+            + "' (expected [default] or [shelves.NAME])" + didYouMean(e.getKey(), Set.of("default", "shelves")));
       }
+    }
+    if (!warnings.isEmpty()) {
+      // a typo must stop the run before anything is stored in the wrong place
+      throw new RepoException(String.join("\n", warnings)
+          + (warnings.size() > 1 ? "\n" : "; ") + "fix " + file.getFileName()
+          + " (every key is listed in the README's configuration reference)");
     }
     return new Config(defaults, shelves, warnings);
   }
 
-  private static Map<String, Object> table(Path file, String where, JsonNode node, Set<String> known,
-      List<String> warnings) throws RepoException {
+  /**
+   * Every [shelves.NAME] table must name a shelf that exists under shelves/: a misspelt name would
+   * silently leave the real shelf with the defaults.
+   */
+  public void checkShelves(List<String> existing, Path file) throws RepoException {
+    List<String> problems = new ArrayList<>();
+    for (String s : shelves.keySet()) {
+      if (!existing.contains(s)) {
+        problems.add(file + ": [shelves." + s + "] names no shelf: there is no directory shelves/" + s
+            + didYouMean(s, new java.util.TreeSet<>(existing)));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new RepoException(String.join("\n", problems) + "; fix the table's name or remove it");
+    }
+  }
+
+  /** " (line N)" where {@code key} is set in table {@code table} (null: before any table), or "". */
+  static String lineRef(List<String> lines, String table, String key) {
+    String current = null;
+    for (int i = 0; i < lines.size(); i++) {
+      String l = lines.get(i).strip();
+      if (l.startsWith("[")) {
+        String name = l.replaceAll("^\\[+|\\]+\\s*(#.*)?$", "").replace("\"", "").replace("'", "").replace(" ", "");
+        if (table == null && (name.equals(key) || name.startsWith(key + "."))) {
+          return " (line " + (i + 1) + ")";
+        }
+        current = name;
+        continue;
+      }
+      String k = l.replaceAll("\\s*=.*$", "").replace("\"", "").replace("'", "").strip();
+      if (k.equals(key) && java.util.Objects.equals(current, table)) {
+        return " (line " + (i + 1) + ")";
+      }
+    }
+    return "";
+  }
+
+  private static Map<String, Object> table(Path file, List<String> lines, String table, JsonNode node,
+      Set<String> known, List<String> warnings) throws RepoException {
+    String where = "[" + table + "]";
     if (!node.isObject()) {
       throw new RepoException(file + ": " + where + " must be a table");
     }
@@ -113,7 +164,7 @@ public final class Config {
               + "': secrets never go in the committed config; use the password file, the"
               + " environment or the prompt");
         }
-        warnings.add(file + ": " + where + " unknown option '" + k + "' ignored" + didYouMean(k, known));
+        warnings.add(file + lineRef(lines, table, k) + ": " + where + " unknown option '" + k + "'" + didYouMean(k, known));
         continue;
       }
       JsonNode v = e.getValue();

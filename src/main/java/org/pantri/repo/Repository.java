@@ -72,6 +72,12 @@ public final class Repository {
   }
 
   private static Repository open(Path dir, String source) throws IOException {
+    if (!Files.exists(dir)) {
+      throw new RepoException(dir + " (from " + source + ") does not exist; name the directory of your package repository");
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new RepoException(dir + " (from " + source + ") is a file, not a repository directory");
+    }
     Git.Result r = new Git(dir).run("rev-parse", "--show-toplevel");
     if (!Files.isDirectory(dir) || r.exitCode() != 0) {
       throw new RepoException(dir + " (from " + source + ") is not a git repository");
@@ -106,9 +112,21 @@ public final class Repository {
     config = loadConfig(root);
   }
 
-  /** pantri.toml, knowing the keys of every store on the class path. */
+  /** pantri.toml, knowing the keys of every store on the class path, checked against the shelves. */
   private static Config loadConfig(Path root) throws RepoException {
-    return Config.load(root.resolve(Config.FILE_NAME), ObjectStores.declaredOptions().keySet());
+    Path file = root.resolve(Config.FILE_NAME);
+    Config c = Config.load(file, ObjectStores.declaredOptions().keySet());
+    List<String> shelves = new ArrayList<>();
+    Path dir = root.resolve(SHELVES);
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> s = Files.list(dir)) {
+        s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).forEach(p -> shelves.add(p.getFileName().toString()));
+      } catch (IOException e) {
+        throw new RepoException("cannot list " + dir + ": " + e.getMessage());
+      }
+    }
+    c.checkShelves(shelves, file);
+    return c;
   }
 
   /** The secret files kept at the root (SPEC §7); never committed. */
@@ -231,6 +249,62 @@ public final class Repository {
     Files.move(tmp, gi, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     return add.size();
+  }
+
+  /**
+   * Removes the exact-path lines Pantri added to .gitignore for binaries that are gone with their
+   * pitems (deleted or renamed), so the file does not grow forever. Lines of binaries whose pitem
+   * is still there (e.g. a clone without the bytes) and every line Pantri did not write stay.
+   * Returns how many lines were removed.
+   */
+  public int pruneIgnored() throws IOException {
+    Path gi = root.resolve(".gitignore");
+    if (!Files.isRegularFile(gi, LinkOption.NOFOLLOW_LINKS)) {
+      return 0;
+    }
+    List<String> lines = Files.readAllLines(gi, StandardCharsets.UTF_8);
+    List<String> kept = new ArrayList<>();
+    int removed = 0;
+    for (String l : lines) {
+      String path = unescapeIgnoreLine(l);
+      if (path != null && path.startsWith(SHELVES + "/") && !path.endsWith("/")) {
+        Path bin = root.resolve(path);
+        Path pitem = bin.resolveSibling(bin.getFileName() + ".pitem");
+        if (!Files.exists(bin, LinkOption.NOFOLLOW_LINKS) && !Files.exists(pitem, LinkOption.NOFOLLOW_LINKS)) {
+          removed++;
+          continue;
+        }
+      }
+      kept.add(l);
+    }
+    if (removed == 0) {
+      return 0;
+    }
+    Path tmp = gi.resolveSibling(".pantri-tmp-" + ProcessHandle.current().pid() + "-gitignore");
+    Files.writeString(tmp, kept.isEmpty() ? "" : String.join("\n", kept) + "\n", StandardCharsets.UTF_8);
+    Files.move(tmp, gi, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    return removed;
+  }
+
+  /** The repo-relative path of a line {@link #ignoreLine} wrote, or null for any other line. */
+  static String unescapeIgnoreLine(String line) {
+    if (!line.startsWith("/") || line.startsWith("//")) {
+      return null;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 1; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == '\\' && i + 1 < line.length()) {
+        sb.append(line.charAt(++i));
+      } else if (c == '*' || c == '?' || c == '[' || c == '\\') {
+        return null; // a glob: not one of ours
+      } else {
+        sb.append(c);
+      }
+    }
+    String p = sb.toString();
+    return ignoreLine(p).equals(line) ? p : null;
   }
 
   /** A .gitignore line matching exactly this repo-relative path and nothing else. */

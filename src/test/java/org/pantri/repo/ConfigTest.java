@@ -139,8 +139,8 @@ class ConfigTest {
   }
 
   @Test
-  void unknownKeysAreWarnedAboutWithTheClosestKnownKey() throws IOException {
-    Config c = load("""
+  void unknownKeysStopTheRunNamingLineKeyAndTheClosestKnownKey() throws IOException {
+    assertThatThrownBy(() -> load("""
         [default]
         job = 3
         swift_timout = 5
@@ -148,21 +148,32 @@ class ConfigTest {
 
         [shelve.mac]
         jobs = 1
-        """);
-    assertThat(c.warnings()).hasSize(4);
-    assertThat(c.warnings()).anyMatch(w -> w.contains("unknown option 'job' ignored (did you mean 'jobs'?)"));
-    assertThat(c.warnings()).anyMatch(w -> w.contains("unknown option 'swift_timout' ignored (did you mean 'swift_timeout'?)"));
-    assertThat(c.warnings()).anyMatch(w -> w.endsWith("unknown option 'completely_different' ignored"));
-    assertThat(c.warnings()).anyMatch(w -> w.contains("unknown top-level key 'shelve'") && w.contains("did you mean 'shelves'?"));
-    // ignored means ignored
-    assertThat(resolve(c, null, Map.of()).jobs()).isEqualTo(8);
+        """))
+        .isInstanceOf(RepoException.class)
+        .hasMessageContaining("(line 2): [default] unknown option 'job' (did you mean 'jobs'?)")
+        .hasMessageContaining("(line 3): [default] unknown option 'swift_timout' (did you mean 'swift_timeout'?)")
+        .hasMessageContaining("(line 4): [default] unknown option 'completely_different'\n")
+        .hasMessageContaining("(line 6): unknown table or key 'shelve'").hasMessageContaining("did you mean 'shelves'?");
+    assertThatThrownBy(() -> load("[default]\nobjet_store = \"fs\"\n"))
+        .hasMessageContaining("(line 2): [default] unknown option 'objet_store' (did you mean 'object_store'?)");
+    assertThatThrownBy(() -> load("[default]\njobs = 2\n[shelves.\"mac\"]\nlayoutt = \"path\"\n"))
+        .hasMessageContaining("(line 4): [shelves.mac] unknown option 'layoutt' (did you mean 'layout'?)");
+  }
+
+  @Test
+  void shelfTablesMustNameExistingShelves() throws IOException {
+    Config c = load("[shelves.mac]\njobs = 1\n[shelves.windos]\njobs = 2\n");
+    c.checkShelves(List.of("mac", "windos"), tmp.resolve("pantri.toml"));
+    assertThatThrownBy(() -> c.checkShelves(List.of("mac", "windows"), tmp.resolve("pantri.toml")))
+        .isInstanceOf(RepoException.class)
+        .hasMessageContaining("[shelves.windos] names no shelf").hasMessageContaining("did you mean 'windows'?");
   }
 
   @Test
   void storeKeysAreKnownOnlyWhenAProviderDeclaresThem() throws IOException {
     Path f = tmp.resolve("pantri.toml");
     Files.writeString(f, "[default]\nswift_timeout = 5\nplugin_speed = 3\n");
-    assertThat(Config.load(f, STORE_KEYS).warnings()).singleElement().asString().contains("plugin_speed");
+    assertThatThrownBy(() -> Config.load(f, STORE_KEYS)).hasMessageContaining("plugin_speed");
     assertThat(Config.load(f, Set.of("swift_timeout", "plugin_speed")).warnings()).isEmpty();
     Options o = Config.load(f, Set.of("swift_timeout", "plugin_speed")).resolve(null, Map.of(), tmp, tmp);
     assertThat(o.raw()).containsEntry("swift_timeout", "5").containsEntry("plugin_speed", "3");
