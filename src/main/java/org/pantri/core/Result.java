@@ -2,6 +2,7 @@ package org.pantri.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import org.pantri.transfer.Failure;
 
 /**
@@ -19,7 +20,8 @@ public final class Result {
   public final List<String> upToDateShelves = syncList();
   public volatile boolean interrupted;
   public volatile boolean dryRun;
-  public volatile long bytes;
+  /** Bytes transferred; added to from worker threads, so an adder (a volatile {@code +=} loses updates). */
+  public final LongAdder bytes = new LongAdder();
 
   private static List<String> syncList() {
     return java.util.Collections.synchronizedList(new ArrayList<>());

@@ -167,7 +167,7 @@ public final class StoreOperation {
         for (StorePlanner.Item it : byJob.get(j).items()) {
           writePitem(it, result, true);
         }
-        result.bytes += j.meta().size();
+        result.bytes.add(j.meta().size());
       }));
     }
     untrackStoredBinaries(result);

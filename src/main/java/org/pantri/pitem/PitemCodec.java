@@ -162,14 +162,7 @@ public final class PitemCodec {
     if (unchanged(file, bytes)) {
       return;
     }
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp" + ProcessHandle.current().pid());
-    Files.write(tmp, bytes);
-    try {
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    org.pantri.io.AtomicFiles.write(file, bytes);
   }
 
   /**

@@ -99,6 +99,18 @@ public final class RetrievePlanner {
     return shelvesPitemPath.substring(0, shelvesPitemPath.length() - ".pitem".length());
   }
 
+  /**
+   * Groups downloads by content (SHA-256 and size), so content wanted at several paths is fetched
+   * once, and a pitem that names a known SHA-256 with another size is a download of its own.
+   */
+  public static Map<String, List<Download>> byContent(List<Download> downloads) {
+    Map<String, List<Download>> m = new LinkedHashMap<>();
+    for (Download d : downloads) {
+      m.computeIfAbsent(d.pitem().sha256() + "/" + d.pitem().fileSize(), k -> new ArrayList<>()).add(d);
+    }
+    return m;
+  }
+
   /** Groups downloads by key so content stored once is fetched once for several paths. */
   public static Map<String, List<Download>> byKey(List<Download> downloads) {
     Map<String, List<Download>> m = new LinkedHashMap<>();

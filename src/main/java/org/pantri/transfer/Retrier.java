@@ -27,35 +27,49 @@ public final class Retrier {
     T call() throws IOException;
   }
 
-  /** Runs {@code call}, retrying transient failures with backoff; {@code name} is for messages. */
+  public RetryPolicy policy() {
+    return retry;
+  }
+
+  /** Runs {@code call} with a budget of its own, retrying transient failures with backoff. */
   public <T> T call(String name, Call<T> call) throws IOException {
-    int corruptRetries = Math.min(1, retry.retries());
-    int corrupt = 0;
+    return call(name, new RetryBudget(retry), call);
+  }
+
+  /**
+   * Runs {@code call}, retrying transient failures with backoff while {@code budget} lasts; calls
+   * for one object share its budget. {@code name} is for messages.
+   */
+  public <T> T call(String name, RetryBudget budget, Call<T> call) throws IOException {
     for (int attempt = 1; ; attempt++) {
       try {
         return call.call();
       } catch (Cancellation.CancelledException e) {
         throw e;
       } catch (CorruptObjectException e) {
-        // Once more from scratch: a transient corruption heals, a corrupt object does not.
-        if (++corrupt > corruptRetries) {
+        if (!budget.takeCorrupt()) {
           throw e;
         }
         progress.retrying(name, attempt, e.getMessage());
       } catch (RetryableStoreException e) {
-        if (attempt > retry.retries()) {
+        int n = budget.take();
+        if (n == 0) {
           throw e;
         }
         progress.retrying(name, attempt, e.getMessage());
-        sleep(retry.delay(attempt, e.retryAfter()));
+        sleep(retry.delay(n, e.retryAfter()));
       } catch (StoreException | FileSystemException e) {
         throw e;
       } catch (IOException e) {
-        if (attempt > retry.retries() || isLocalFailure(e)) {
+        if (isLocalFailure(e)) {
+          throw e;
+        }
+        int n = budget.take();
+        if (n == 0) {
           throw e;
         }
         progress.retrying(name, attempt, e.getMessage());
-        sleep(retry.delay(attempt, null));
+        sleep(retry.delay(n, null));
       }
     }
   }

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -19,6 +22,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -29,10 +33,12 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.pantri.io.AtomicFiles;
 import org.pantri.store.AuthException;
 import org.pantri.store.MultipartStore;
 import org.pantri.store.ObjectNotFoundException;
 import org.pantri.store.ObjectStore;
+import org.pantri.store.PartPlan;
 import org.pantri.store.PutMeta;
 import org.pantri.store.RetryableStoreException;
 import org.pantri.store.StoreException;
@@ -58,18 +64,39 @@ public final class TransferEngine implements AutoCloseable {
   /** Upload the file at {@code source} as {@code key}; {@code name} is what messages call it. */
   public record UploadJob(String key, Path source, PutMeta meta, String name) {}
 
-  /** Where one downloaded object goes, and the mtime it gets there. */
-  public record Target(Path path, long mtimeSeconds) {}
+  /**
+   * Where one downloaded object goes, and the mtime it gets there; {@code name} (may be null) is
+   * what messages call it.
+   */
+  public record Target(Path path, long mtimeSeconds, String name) {
+    public Target(Path path, long mtimeSeconds) {
+      this(path, mtimeSeconds, null);
+    }
+
+    String label() {
+      return name != null ? name : path.toString();
+    }
+  }
 
   /**
    * Download {@code key} (expected size and SHA-256) to every target. When {@code key} does not
-   * exist, {@code fallbackKey} (may be null) is tried: containers the original tool filled name
+   * exist, the {@code fallbackKeys} are tried in turn: containers the original tool filled name
    * objects by path, and the SHA-256 check makes reading them under another name safe.
    */
   public record DownloadJob(String key, long size, String sha256, List<Target> targets, String name,
-      String fallbackKey) {
+      List<String> fallbackKeys) {
+    public DownloadJob {
+      targets = List.copyOf(targets);
+      fallbackKeys = fallbackKeys == null ? List.of() : List.copyOf(fallbackKeys);
+    }
+
     public DownloadJob(String key, long size, String sha256, List<Target> targets, String name) {
-      this(key, size, sha256, targets, name, null);
+      this(key, size, sha256, targets, name, List.of());
+    }
+
+    public DownloadJob(String key, long size, String sha256, List<Target> targets, String name,
+        String fallbackKey) {
+      this(key, size, sha256, targets, name, fallbackKey == null ? List.of() : List.of(fallbackKey));
     }
   }
 
@@ -113,10 +140,11 @@ public final class TransferEngine implements AutoCloseable {
       Runnable task = () -> {
         try {
           cancel.check();
+          RetryBudget budget = new RetryBudget(retrier.policy());
           if (multipart) {
-            uploadMultipart((MultipartStore) store, job);
+            uploadMultipart((MultipartStore) store, job, budget);
           } else {
-            withRetries(job.name(), () -> {
+            retrier.call(job.name(), budget, () -> {
               cancel.check();
               store.put(job.key(), job.source(), job.meta());
               return null;
@@ -139,36 +167,45 @@ public final class TransferEngine implements AutoCloseable {
     return failures;
   }
 
-  private void uploadMultipart(MultipartStore mp, UploadJob job) throws Exception {
+  private void uploadMultipart(MultipartStore mp, UploadJob job, RetryBudget budget) throws Exception {
     long size = job.meta().size();
-    long partSize = mp.partSize(size);
-    int count = (int) ((size + partSize - 1) / partSize);
+    PartPlan plan = new PartPlan(size, mp.partSize(size));
+    int count = plan.count();
     MultipartStore.MultipartUpload up =
-        withRetries(job.name(), () -> mp.startMultipart(job.key(), job.meta()));
+        retrier.call(job.name(), budget, () -> mp.startMultipart(job.key(), job.meta()));
     Map<Integer, String> etags = new ConcurrentHashMap<>();
-    withRetries(job.name(), up::storedParts).forEach((n, etag) -> {
+    retrier.call(job.name(), budget, up::storedParts).forEach((n, etag) -> {
       if (n >= 1 && n <= count) {
         etags.put(n, etag);
       }
     });
     if (!etags.isEmpty()) {
       LOG.info("{}: resuming, {} of {} parts already stored", job.name(), etags.size(), count);
-      etags.keySet().forEach(n -> progress.bytes(partLength(n, partSize, size)));
+      etags.keySet().forEach(n -> progress.bytes(plan.length(n)));
     }
     List<Future<?>> parts = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
     for (int i = 1; i <= count; i++) {
       if (etags.containsKey(i)) {
         continue;
       }
       int n = i;
-      long off = (n - 1) * partSize;
-      long len = partLength(n, partSize, size);
+      long off = plan.offset(n);
+      long len = plan.length(n);
       parts.add(transfers.submit(() -> {
         cancel.check();
-        etags.put(n, withRetries(job.name() + " part " + n, () -> {
-          cancel.check();
-          return up.putPart(n, job.source(), off, len);
-        }));
+        if (abandoned.get()) {
+          return null; // another part failed: the object has failed, send no more
+        }
+        try {
+          etags.put(n, retrier.call(job.name() + " part " + n, budget, () -> {
+            cancel.check();
+            return up.putPart(n, job.source(), off, len);
+          }));
+        } catch (IOException | RuntimeException e) {
+          abandoned.set(true);
+          throw e;
+        }
         progress.bytes(len);
         return null;
       }));
@@ -182,14 +219,10 @@ public final class TransferEngine implements AutoCloseable {
         throw e.getCause() instanceof Exception ex ? ex : e;
       }
     }
-    withRetries(job.name(), () -> {
+    retrier.call(job.name(), budget, () -> {
       up.complete(new TreeMap<>(etags));
       return null;
     });
-  }
-
-  private static long partLength(int n, long partSize, long size) {
-    return Math.min(partSize, size - (n - 1) * partSize);
   }
 
   /** A file edited while it was uploaded no longer matches its hashes: undo and fail it. */
@@ -207,6 +240,20 @@ public final class TransferEngine implements AutoCloseable {
 
   // ---------------------------------------------------------------- downloads
 
+  /** Partial files claimed by a download in this JVM: one download per partial file, ever. */
+  private static final Set<Path> CLAIMED = ConcurrentHashMap.newKeySet();
+
+  /**
+   * The partial file's name for a job: a hash of its key, SHA-256 and size, so two jobs never
+   * share one (content stored under several keys, or pitems that disagree on the size) while a
+   * rerun of the same job finds its partial again and resumes it.
+   */
+  public static String partialName(DownloadJob job) {
+    MessageDigest md = sha256();
+    md.update((job.key() + "\n" + job.sha256() + "\n" + job.size()).getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(md.digest()) + ".part";
+  }
+
   /**
    * Downloads every job through a temp file in {@code partialDir} (same file system as the
    * targets), verifying size and SHA-256 before anything appears at a target path. A partial
@@ -221,16 +268,20 @@ public final class TransferEngine implements AutoCloseable {
         try {
           cancel.check();
           Files.createDirectories(partialDir);
-          Path partial = partialDir.resolve(job.sha256() + ".part");
-          withRetries(job.name(), () -> {
-            fetchVerified(job, partial);
-            return null;
-          });
-          place(partial, job);
+          try (Partial partial = Partial.claim(partialDir, job)) {
+            VerifiedFile verified = retrier.call(job.name(), new RetryBudget(retrier.policy()),
+                () -> fetchVerified(job, partial));
+            place(verified, partial, job);
+          }
           onSuccess.accept(job);
           progress.done(job.name(), job.size());
         } catch (Exception e) {
           Failure f = failure(job.name(), e);
+          if (job.targets().size() > 1) {
+            List<String> others = job.targets().stream().skip(1).map(Target::label).toList();
+            f = new Failure(f.name(), f.message() + " (not written either: " + String.join(", ", others) + ")",
+                f.kind());
+          }
           failures.add(f);
           progress.failed(job.name(), f.message());
         }
@@ -241,27 +292,119 @@ public final class TransferEngine implements AutoCloseable {
     return failures;
   }
 
-  /** Leaves exactly the expected bytes in {@code partial}, or throws. */
-  private void fetchVerified(DownloadJob job, Path partial) throws IOException {
+  /**
+   * A partial file owned by exactly one download: claimed in this JVM and locked against other
+   * processes for as long as the download runs. Removed on close unless it holds bytes worth
+   * resuming.
+   */
+  private static final class Partial implements AutoCloseable {
+    private final Path path;
+    private FileChannel channel;
+    private FileLock lock;
+
+    private Partial(Path path) {
+      this.path = path;
+    }
+
+    static Partial claim(Path dir, DownloadJob job) throws IOException {
+      String name = partialName(job);
+      for (int i = 0; i < 100; i++) {
+        Path p = dir.resolve(i == 0 ? name : name.replace(".part", "-" + i + ".part")).toAbsolutePath().normalize();
+        if (!CLAIMED.add(p)) {
+          continue;
+        }
+        Partial partial = new Partial(p);
+        try {
+          if (partial.lock()) {
+            return partial;
+          }
+        } catch (IOException | RuntimeException e) {
+          partial.close();
+          throw e;
+        }
+        partial.close();
+      }
+      throw new StoreException(job.name() + ": every partial file for it in " + dir + " is in use");
+    }
+
+    private boolean lock() throws IOException {
+      channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      return lock != null;
+    }
+
+    FileChannel channel() {
+      return channel;
+    }
+
+    /** Releases the lock and the file (before the rename: some systems cannot rename open files). */
+    void release() throws IOException {
+      if (channel != null) {
+        channel.close(); // releases the lock too
+        channel = null;
+        lock = null;
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        boolean empty = channel != null && channel.size() == 0;
+        release();
+        if (empty) {
+          Files.deleteIfExists(path);
+        }
+      } finally {
+        CLAIMED.remove(path);
+      }
+    }
+  }
+
+  /**
+   * A file whose bytes were checked against the job's size and SHA-256. Only
+   * {@link #fetchVerified} creates one, and {@link #place} takes nothing else: no path reaches a
+   * target without having been verified.
+   */
+  private static final class VerifiedFile {
+    private final Path path;
+    private final DownloadJob job;
+
+    private VerifiedFile(Path path, DownloadJob job) {
+      this.path = path;
+      this.job = job;
+    }
+  }
+
+  /** Leaves exactly the expected bytes in the partial file and returns it as verified, or throws. */
+  private VerifiedFile fetchVerified(DownloadJob job, Partial partial) throws IOException {
+    FileChannel ch = partial.channel();
     MessageDigest sha = sha256();
-    long have = Files.exists(partial) ? Files.size(partial) : 0;
+    long have = ch.size();
     if (have > job.size()) {
-      Files.delete(partial);
+      ch.truncate(0);
       have = 0;
     }
     if (have > 0) {
-      try (InputStream in = Files.newInputStream(partial)) {
-        byte[] b = new byte[BUFFER];
-        int n;
-        while ((n = in.read(b)) > 0) {
-          sha.update(b, 0, n);
+      ByteBuffer b = ByteBuffer.allocate(BUFFER);
+      long pos = 0;
+      while (pos < have) {
+        b.clear();
+        int n = ch.read(b, pos);
+        if (n < 0) {
+          break;
         }
+        sha.update(b.array(), 0, n);
+        pos += n;
       }
       LOG.debug("{}: resuming download at byte {}", job.name(), have);
       progress.bytes(have);
     }
     if (have < job.size() || job.size() == 0) {
-      have = copyFromStore(job, partial, have, sha);
+      have = copyFromStore(job, ch, have, sha);
     }
     if (have != job.size()) {
       throw new RetryableStoreException(job.name() + ": object ended after " + have + " of "
@@ -269,17 +412,17 @@ public final class TransferEngine implements AutoCloseable {
     }
     String actual = HexFormat.of().formatHex(sha.digest());
     if (!actual.equals(job.sha256())) {
-      Files.deleteIfExists(partial);
+      ch.truncate(0); // corrupt bytes are never kept for a resume
       throw new CorruptObjectException(job.name() + ": downloaded content has SHA-256 " + actual
           + " but the pitem says " + job.sha256() + " (object " + job.key() + " is corrupt or was replaced)");
     }
+    ch.force(true);
+    return new VerifiedFile(partial.path, job);
   }
 
-  private long copyFromStore(DownloadJob job, Path partial, long have, MessageDigest sha) throws IOException {
+  private long copyFromStore(DownloadJob job, FileChannel out, long have, MessageDigest sha) throws IOException {
     byte[] buf = new byte[BUFFER];
-    try (InputStream in = openObject(job, have);
-        FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.APPEND)) {
+    try (InputStream in = openObject(job, have)) {
       while (true) {
         cancel.check();
         int n;
@@ -295,19 +438,19 @@ public final class TransferEngine implements AutoCloseable {
           break;
         }
         if (have + n > job.size()) {
-          Files.deleteIfExists(partial);
+          out.truncate(0);
           throw new CorruptObjectException(job.name() + ": object " + job.key()
               + " is larger than the pitem's " + job.size() + " bytes");
         }
         sha.update(buf, 0, n);
         ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+        long pos = have;
         while (bb.hasRemaining()) {
-          out.write(bb);
+          pos += out.write(bb, pos);
         }
         have += n;
         progress.bytes(n);
       }
-      out.force(true);
     }
     return have;
   }
@@ -316,62 +459,67 @@ public final class TransferEngine implements AutoCloseable {
     try {
       return store.open(job.key(), offset);
     } catch (ObjectNotFoundException e) {
-      if (job.fallbackKey() == null || job.fallbackKey().equals(job.key())) {
+      List<String> tried = new ArrayList<>();
+      for (String k : job.fallbackKeys()) {
+        if (k.equals(job.key()) || tried.contains(k)) {
+          continue;
+        }
+        tried.add(k);
+        try {
+          InputStream in = store.open(k, offset);
+          LOG.debug("{}: {} not found, reading {} instead", job.name(), job.key(), k);
+          return in;
+        } catch (ObjectNotFoundException e2) {
+          // try the next one
+        }
+      }
+      if (tried.isEmpty()) {
         throw e;
       }
-      try {
-        InputStream in = store.open(job.fallbackKey(), offset);
-        LOG.debug("{}: {} not found, reading {} instead", job.name(), job.key(), job.fallbackKey());
-        return in;
-      } catch (ObjectNotFoundException e2) {
-        throw new ObjectNotFoundException(e.getMessage() + " (nor under its path '" + job.fallbackKey() + "')");
-      }
+      throw new ObjectNotFoundException(e.getMessage() + " (nor under "
+          + (tried.size() == 1 ? "its path '" + tried.get(0) + "'" : "any of " + tried) + ")");
     }
   }
 
-  /** Moves the verified temp file to the last target; other targets get copies. Atomic each. */
-  private void place(Path partial, DownloadJob job) throws IOException {
+  /** Moves the verified file to the last target; other targets get copies. Atomic each. */
+  private void place(VerifiedFile verified, Partial partial, DownloadJob job) throws IOException {
+    if (verified.job != job) {
+      throw new IllegalArgumentException("verified file of another job");
+    }
+    partial.release();
+    Path file = verified.path;
     List<Target> targets = job.targets();
     for (int i = 0; i < targets.size(); i++) {
       Path target = targets.get(i).path();
-      Files.setLastModifiedTime(partial, FileTime.fromMillis(targets.get(i).mtimeSeconds() * 1000));
+      Files.setLastModifiedTime(file, FileTime.fromMillis(targets.get(i).mtimeSeconds() * 1000));
       Files.createDirectories(target.getParent());
       if (Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         throw new StoreException(target + " is a directory; remove it so the file can be written");
       }
       if (i < targets.size() - 1) {
-        Path tmp = tempBeside(target);
-        try {
-          Files.copy(partial, tmp, StandardCopyOption.COPY_ATTRIBUTES);
-          moveAtomic(tmp, target);
-        } finally {
-          Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.copy(file, target);
       } else {
         try {
-          moveAtomic(partial, target);
+          AtomicFiles.moveAtomic(file, target);
         } catch (AtomicMoveNotSupportedException e) {
           // Temp area on another file system: stage beside the target instead.
-          Path tmp = tempBeside(target);
-          try {
-            Files.copy(partial, tmp, StandardCopyOption.COPY_ATTRIBUTES);
-            moveAtomic(tmp, target);
-          } finally {
-            Files.deleteIfExists(tmp);
-          }
-          Files.deleteIfExists(partial);
+          AtomicFiles.copy(file, target);
+          Files.deleteIfExists(file);
         }
       }
     }
   }
 
+  /** @deprecated use {@link AtomicFiles#tempBeside} */
+  @Deprecated
   public static Path tempBeside(Path target) {
-    return target.resolveSibling(".pantri-tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong())
-        + "-" + target.getFileName());
+    return AtomicFiles.tempBeside(target);
   }
 
+  /** @deprecated use {@link AtomicFiles#moveAtomic} */
+  @Deprecated
   public static void moveAtomic(Path from, Path to) throws IOException {
-    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.moveAtomic(from, to);
   }
 
   // ---------------------------------------------------------------- retries

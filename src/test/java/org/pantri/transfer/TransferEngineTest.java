@@ -202,8 +202,9 @@ class TransferEngineTest {
     s.put("obj", src, new PutMeta(Files.size(src), 1, sha));
     Path partialDir = tmp.resolve("partial");
     Files.createDirectories(partialDir);
-    Files.write(partialDir.resolve(sha + ".part"), java.util.Arrays.copyOf(Files.readAllBytes(src), 200_000));
     Path target = tmp.resolve("out/big");
+    Files.write(partialDir.resolve(TransferEngine.partialName(download(src, "obj", target))),
+        java.util.Arrays.copyOf(Files.readAllBytes(src), 200_000));
     Files.createDirectories(target.getParent());
     try (TransferEngine e = engine(s, 1)) {
       assertThat(e.download(List.of(download(src, "obj", target)), partialDir, j -> {})).isEmpty();
@@ -251,6 +252,86 @@ class TransferEngineTest {
     assertThat(t2).hasSameBinaryContentAs(src);
     assertThat(Files.getLastModifiedTime(t1).toMillis()).isEqualTo(1_500_000_000_000L);
     assertThat(Files.getLastModifiedTime(t2).toMillis()).isEqualTo(1_600_000_000_000L);
+  }
+
+  @Test
+  void downloadsOfOneContentUnderSeveralKeysNeverShareAPartialFile() throws Exception {
+    FsStore inner = new FsStore(tmp.resolve("store"));
+    inner.open();
+    Path src = file("a", 4_000_000, 10);
+    String sha = Hasher.hash(src).sha256();
+    List<TransferEngine.DownloadJob> jobs = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      inner.put("path/" + i, src, new PutMeta(Files.size(src), 1, sha));
+      Path t = tmp.resolve("out/" + i);
+      Files.createDirectories(t.getParent());
+      jobs.add(new TransferEngine.DownloadJob("path/" + i, Files.size(src), sha,
+          List.of(new TransferEngine.Target(t, 1_600_000_000L)), "path/" + i));
+    }
+    try (TransferEngine e = new TransferEngine(inner, 8, new RetryPolicy(0, Duration.ofMillis(1),
+        Duration.ofMillis(2)), ProgressListener.NONE, new Cancellation())) {
+      assertThat(e.download(jobs, tmp.resolve("partial"), x -> {})).isEmpty();
+    }
+    for (int i = 0; i < 6; i++) {
+      assertThat(tmp.resolve("out/" + i)).hasSameBinaryContentAs(src);
+    }
+    assertThat(jobs.stream().map(TransferEngine::partialName).distinct()).hasSize(6);
+  }
+
+  @Test
+  void aMultipartUploadHasOneRetryBudgetForAllItsParts() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    org.pantri.store.MultipartStore mp = new org.pantri.store.MultipartStore() {
+      public long partSize() {
+        return 1000;
+      }
+
+      public MultipartUpload startMultipart(String key, PutMeta meta) {
+        return new MultipartUpload() {
+          public java.util.Map<Integer, String> storedParts() {
+            return java.util.Map.of();
+          }
+
+          public String putPart(int n, Path file, long off, long len) throws IOException {
+            calls.incrementAndGet();
+            throw new RetryableStoreException("503 for part " + n, Duration.ofMillis(1), null);
+          }
+
+          public void complete(java.util.Map<Integer, String> parts) {}
+
+          public void abort() {}
+        };
+      }
+
+      public String describe() {
+        return "always 503";
+      }
+
+      public void open() {}
+
+      public Optional<ObjectInfo> stat(String key) {
+        return Optional.empty();
+      }
+
+      public List<ObjectInfo> list(String prefix) {
+        return List.of();
+      }
+
+      public void put(String key, Path source, PutMeta meta) {}
+
+      public InputStream open(String key, long offset) {
+        return InputStream.nullInputStream();
+      }
+
+      public void delete(String key) {}
+    };
+    Path f = file("mp", 10_000, 11); // ten parts
+    try (TransferEngine e = new TransferEngine(mp, 1, new RetryPolicy(3, Duration.ofMillis(1),
+        Duration.ofMillis(2)), ProgressListener.NONE, new Cancellation())) {
+      assertThat(e.upload(List.of(upload(f, "mp")), j -> {})).hasSize(1);
+    }
+    // the first part's attempt and three retries: the budget is the object's, not each part's
+    assertThat(calls.get()).isEqualTo(4);
   }
 
   @Test

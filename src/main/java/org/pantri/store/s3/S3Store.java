@@ -23,6 +23,7 @@ import org.pantri.store.Keys;
 import org.pantri.store.MultipartStore;
 import org.pantri.store.ObjectInfo;
 import org.pantri.store.ObjectNotFoundException;
+import org.pantri.store.PartPlan;
 import org.pantri.store.PutMeta;
 import org.pantri.store.RetryableStoreException;
 import org.pantri.store.StoreException;
@@ -571,12 +572,7 @@ public final class S3Store implements MultipartStore {
    * the limit is refused by {@link MultipartUpload#putPart}.
    */
   public long partSize(long fileSize) {
-    long need = (fileSize + maxParts - 1) / maxParts;
-    if (need <= partSize) {
-      return partSize;
-    }
-    long rounded = (need + MIB - 1) / MIB * MIB;
-    return Math.min(rounded, MAX_PART_SIZE);
+    return Math.min(PartPlan.fit(fileSize, partSize, maxParts, MIB), MAX_PART_SIZE);
   }
 
   static String markerKey(String key, String uploadId) {
@@ -698,20 +694,19 @@ public final class S3Store implements MultipartStore {
     private final String uploadId;
     private final PutMeta meta;
     private final boolean resumed;
-    private final long size;
+    private final PartPlan plan;
 
     Upload(String key, String uploadId, PutMeta meta, boolean resumed) {
       this.key = key;
       this.uploadId = uploadId;
       this.meta = meta;
       this.resumed = resumed;
-      this.size = partSize(meta.size());
+      this.plan = new PartPlan(meta.size(), partSize(meta.size()));
     }
 
     /** The size part {@code n} has when the file is split by {@link #partSize(long)}. */
     private long expectedSize(int n) {
-      long start = (n - 1) * size;
-      return Math.max(0, Math.min(size, meta.size() - start));
+      return plan.length(n);
     }
 
     @Override

@@ -6,17 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.ByteBuffer;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
-import java.util.concurrent.ThreadLocalRandom;
+import org.pantri.io.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,8 +79,7 @@ final class TokenCache {
     byte[] bytes = JSON.writeValueAsBytes(n);
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = dir.resolve(FILE + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-    try {
+    AtomicFiles.write(file, tmp -> {
       try (SeekableByteChannel ch = Files.newByteChannel(tmp,
           EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly())) {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
@@ -90,15 +87,8 @@ final class TokenCache {
           ch.write(buf);
         }
       }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-      LOG.debug("cached a Swift token in {}", file);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    }, true);
+    LOG.debug("cached a Swift token in {}", file);
   }
 
   void delete() {
