@@ -128,7 +128,9 @@ final class SwiftSlo implements MultipartStore.MultipartUpload {
         "X-Object-Meta-Sha256", meta.sha256())) {
       if (r.status() == 400) {
         // Swift checked each segment's etag and size; a mismatch means a segment changed.
-        throw new StoreException("Swift refused the manifest of '" + key + "': " + r.errorText());
+        String text = r.errorText();
+        throw new StoreException("Swift refused the manifest of '" + key + "': " + text
+            + (text.contains("segments must be") ? " (raise segment_size so that fewer segments are needed)" : ""));
       }
       if (!r.ok()) {
         throw SwiftHttp.statusError(r, what, store.container(), store.describe());

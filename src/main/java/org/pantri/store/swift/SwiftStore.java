@@ -15,6 +15,7 @@ import org.pantri.store.Keys;
 import org.pantri.store.MultipartStore;
 import org.pantri.store.ObjectInfo;
 import org.pantri.store.ObjectNotFoundException;
+import org.pantri.store.PartPlan;
 import org.pantri.store.PutMeta;
 import org.pantri.store.RetryableStoreException;
 import org.pantri.store.StoreException;
@@ -31,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class SwiftStore implements MultipartStore {
   static final long DEFAULT_SEGMENT_SIZE = 4L << 30;
   static final int LISTING_LIMIT = 10_000;
+  /** Swift's default max_manifest_segments, assumed when /info does not say. */
+  static final int DEFAULT_MAX_SEGMENTS = 1000;
   private static final Logger LOG = LoggerFactory.getLogger(SwiftStore.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -42,6 +45,7 @@ public final class SwiftStore implements MultipartStore {
   private final boolean etagHeader;
   private final SwiftAuthenticator auth;
   private volatile boolean segmentContainerReady;
+  private volatile Integer maxSegments;
 
   public SwiftStore(StoreSettings settings) throws StoreException {
     this.settings = settings;
@@ -93,6 +97,83 @@ public final class SwiftStore implements MultipartStore {
   @Override
   public long partSize() {
     return partSize;
+  }
+
+  /**
+   * {@link #partSize()}, raised (to whole KiB) when the file would need more segments than one
+   * manifest may list on this cluster ({@link #maxSegments()}): better larger segments than 1,500
+   * uploaded segments and a refused manifest.
+   */
+  @Override
+  public long partSize(long fileSize) {
+    if (fileSize <= partSize) {
+      return partSize;
+    }
+    int max = maxSegments();
+    long fit = PartPlan.fit(fileSize, partSize, max, 1024);
+    if (fit != partSize) {
+      LOG.info("{} bytes in segments of {} bytes would be more than the {} segments a manifest may list at {};"
+          + " using segments of {} bytes", fileSize, partSize, max, SwiftUrls.printable(infoUrl()), fit);
+    }
+    return fit;
+  }
+
+  /**
+   * The most segments one manifest may list: the smaller of {@code slo.max_manifest_segments}
+   * and {@code swift.max_manifest_segments} from the cluster's {@code GET /info}, read once when
+   * first needed; Swift's default (1,000) when /info is disabled or unreadable.
+   */
+  int maxSegments() {
+    Integer m = maxSegments;
+    if (m == null) {
+      synchronized (this) {
+        if (maxSegments == null) {
+          maxSegments = readMaxSegments();
+        }
+        m = maxSegments;
+      }
+    }
+    return m;
+  }
+
+  private String infoUrl() {
+    try {
+      java.net.URI u = V1Auth.uri(auth.session().storageUrl());
+      String path = u.getRawPath() == null ? "" : u.getRawPath();
+      int v1 = path.indexOf("/v1/");
+      String base = v1 >= 0 ? path.substring(0, v1) : "";
+      return u.getScheme() + "://" + u.getRawAuthority() + base + "/info";
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private int readMaxSegments() {
+    String info = infoUrl();
+    if (info != null) {
+      try (SwiftHttp.Resp r = SwiftHttp.send(new SwiftHttp.Request("GET", V1Auth.uri(info)).timeout(timeout),
+          "GET /info")) {
+        if (r.ok()) {
+          JsonNode n = JSON.readTree(r.body());
+          int max = Integer.MAX_VALUE;
+          for (String section : List.of("slo", "swift")) {
+            JsonNode v = n.path(section).path("max_manifest_segments");
+            if (v.canConvertToInt() && v.asInt() > 0) {
+              max = Math.min(max, v.asInt());
+            }
+          }
+          if (max != Integer.MAX_VALUE) {
+            LOG.debug("{}: at most {} segments per manifest", info, max);
+            return max;
+          }
+        } else {
+          LOG.debug("{} answered HTTP {}", info, r.status());
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("could not read {}: {}", info, e.getMessage());
+      }
+    }
+    return DEFAULT_MAX_SEGMENTS;
   }
 
   // ---- open / container ----
