@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +40,9 @@ import org.pantri.store.MultipartStore;
 import org.pantri.store.ObjectNotFoundException;
 import org.pantri.store.ObjectStore;
 import org.pantri.store.PartPlan;
+import org.pantri.store.ObjectInfo;
 import org.pantri.store.PutMeta;
+import org.pantri.store.PutResult;
 import org.pantri.store.RetryableStoreException;
 import org.pantri.store.StoreException;
 import org.slf4j.Logger;
@@ -146,7 +149,8 @@ public final class TransferEngine implements AutoCloseable {
           } else {
             retrier.call(job.name(), budget, () -> {
               cancel.check();
-              store.put(job.key(), job.source(), job.meta());
+              accept(store.put(job.key(), job.source(), job.meta()), "upload of '" + job.key() + "'",
+                  () -> store.delete(job.key()));
               return null;
             });
             progress.bytes(job.meta().size());
@@ -200,7 +204,9 @@ public final class TransferEngine implements AutoCloseable {
         try {
           etags.put(n, retrier.call(job.name() + " part " + n, budget, () -> {
             cancel.check();
-            return up.putPart(n, job.source(), off, len);
+            PutResult r = up.putPart(n, job.source(), off, len);
+            accept(r, "upload of part " + n + " of '" + job.key() + "'", () -> up.discardPart(n));
+            return r.etag();
           }));
         } catch (IOException | RuntimeException e) {
           abandoned.set(true);
@@ -223,6 +229,34 @@ public final class TransferEngine implements AutoCloseable {
       up.complete(new TreeMap<>(etags));
       return null;
     });
+    // A multipart ETag is no MD5 of the content: the one cheap check of the whole is its size.
+    Optional<ObjectInfo> info = retrier.call(job.name(), budget, () -> store.stat(job.key()));
+    if (info.isEmpty() || info.get().size() != size) {
+      throw new StoreException("multipart upload of " + job.key() + " to " + store.describe() + " completed but"
+          + " the object has " + info.map(i -> i.size() + " bytes").orElse("vanished") + ", expected " + size);
+    }
+  }
+
+  /** Something that removes a bad copy. */
+  private interface Discard {
+    void run() throws IOException;
+  }
+
+  /**
+   * Checks the facts a store reported about what it stored; a damaged copy is removed (best
+   * effort) and the upload fails as retryable, so the retrier sends it again within the budget.
+   */
+  private static void accept(PutResult r, String what, Discard discard) throws RetryableStoreException {
+    if (r == null || !r.damaged()) {
+      return;
+    }
+    try {
+      discard.run();
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("could not remove the damaged copy of {}: {}", what, e.getMessage());
+    }
+    throw new RetryableStoreException(what + " was damaged in transit: the store holds MD5 " + r.etag()
+        + " but the file's bytes have MD5 " + r.sentMd5() + "; the object was removed", null);
   }
 
   /** A file edited while it was uploaded no longer matches its hashes: undo and fail it. */

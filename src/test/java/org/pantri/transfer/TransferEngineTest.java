@@ -19,6 +19,7 @@ import org.pantri.scan.Hasher;
 import org.pantri.store.ObjectInfo;
 import org.pantri.store.ObjectStore;
 import org.pantri.store.PutMeta;
+import org.pantri.store.PutResult;
 import org.pantri.store.RetryableStoreException;
 import org.pantri.store.StoreException;
 import org.pantri.store.fs.FsStore;
@@ -28,7 +29,7 @@ class TransferEngineTest {
   @TempDir Path tmp;
 
   /** Wraps a real store; fails the first N calls of each kind, or cuts downloads mid-stream. */
-  static final class FaultyStore implements ObjectStore {
+  static class FaultyStore implements ObjectStore {
     final ObjectStore inner;
     final AtomicInteger putFailures = new AtomicInteger();
     final AtomicInteger openFailures = new AtomicInteger();
@@ -62,14 +63,14 @@ class TransferEngineTest {
     }
 
     @Override
-    public void put(String key, Path source, PutMeta meta) throws IOException {
+    public PutResult put(String key, Path source, PutMeta meta) throws IOException {
       if (fatal) {
         throw new StoreException("403 forbidden");
       }
       if (putFailures.getAndDecrement() > 0) {
         throw new RetryableStoreException("503 from server", Duration.ofMillis(10), null);
       }
-      inner.put(key, source, meta);
+      return inner.put(key, source, meta);
     }
 
     @Override
@@ -292,7 +293,7 @@ class TransferEngineTest {
             return java.util.Map.of();
           }
 
-          public String putPart(int n, Path file, long off, long len) throws IOException {
+          public PutResult putPart(int n, Path file, long off, long len) throws IOException {
             calls.incrementAndGet();
             throw new RetryableStoreException("503 for part " + n, Duration.ofMillis(1), null);
           }
@@ -317,7 +318,9 @@ class TransferEngineTest {
         return List.of();
       }
 
-      public void put(String key, Path source, PutMeta meta) {}
+      public PutResult put(String key, Path source, PutMeta meta) {
+        return PutResult.unchecked(null);
+      }
 
       public InputStream open(String key, long offset) {
         return InputStream.nullInputStream();
@@ -332,6 +335,41 @@ class TransferEngineTest {
     }
     // the first part's attempt and three retries: the budget is the object's, not each part's
     assertThat(calls.get()).isEqualTo(4);
+  }
+
+  @Test
+  void aCopyTheStoreReportsDamagedIsDeletedAndSentAgainByTheEngine() throws Exception {
+    FsStore inner = new FsStore(tmp.resolve("store"));
+    inner.open();
+    AtomicInteger puts = new AtomicInteger();
+    List<String> deletes = new ArrayList<>();
+    FaultyStore s = new FaultyStore(inner) {
+      @Override
+      public PutResult put(String key, Path source, PutMeta meta) throws IOException {
+        inner.put(key, source, meta);
+        // the first copy arrives damaged: the server's MD5 is not the MD5 of what was sent
+        return puts.incrementAndGet() == 1 ? PutResult.md5("00ff", "abcd") : PutResult.md5("abcd", "ABCD");
+      }
+
+      @Override
+      public void delete(String key) throws IOException {
+        deletes.add(key);
+        super.delete(key);
+      }
+    };
+    Path f = file("a", 1000, 12);
+    try (TransferEngine e = engine(s, 2)) {
+      assertThat(e.upload(List.of(upload(f, "k/a")), j -> {})).isEmpty();
+    }
+    assertThat(puts.get()).isEqualTo(2);
+    assertThat(deletes).containsExactly("k/a");
+    // without retries left, the damage is the failure
+    puts.set(0);
+    try (TransferEngine e = engine(s, 0)) {
+      assertThat(e.upload(List.of(upload(f, "k/b")), j -> {})).singleElement()
+          .satisfies(x -> assertThat(x.message()).contains("damaged in transit"));
+    }
+    assertThat(deletes).containsExactly("k/a", "k/b");
   }
 
   @Test

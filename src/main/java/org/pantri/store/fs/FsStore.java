@@ -21,6 +21,7 @@ import org.pantri.store.ObjectInfo;
 import org.pantri.store.ObjectNotFoundException;
 import org.pantri.store.ObjectStore;
 import org.pantri.store.PutMeta;
+import org.pantri.store.PutResult;
 import org.pantri.store.StoreException;
 
 /**
@@ -118,7 +119,7 @@ public final class FsStore implements ObjectStore {
   }
 
   @Override
-  public void put(String key, Path source, PutMeta meta) throws IOException {
+  public PutResult put(String key, Path source, PutMeta meta) throws IOException {
     Path target = path(key);
     Files.createDirectories(target.getParent());
     AtomicFiles.write(target, tmp -> {
@@ -144,6 +145,7 @@ public final class FsStore implements ObjectStore {
       }
       Files.setLastModifiedTime(tmp, FileTime.fromMillis(meta.mtimeSeconds() * 1000));
     }, true);
+    return PutResult.unchecked(null); // a local copy: nothing in between to damage the bytes
   }
 
   @Override

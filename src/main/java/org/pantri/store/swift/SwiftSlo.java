@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import org.pantri.store.MultipartStore;
 import org.pantri.store.PartPlan;
 import org.pantri.store.PutMeta;
+import org.pantri.store.PutResult;
 import org.pantri.store.StoreException;
 
 /**
@@ -93,13 +94,18 @@ final class SwiftSlo implements MultipartStore.MultipartUpload {
   }
 
   @Override
-  public String putPart(int number, Path file, long offset, long length) throws IOException {
+  public PutResult putPart(int number, Path file, long offset, long length) throws IOException {
     if (!plan.matches(number, offset, length)) {
       throw new StoreException("part " + number + " of '" + key + "' (offset " + offset + ", " + length
           + " bytes) does not match part size " + plan.partSize() + " and object size " + meta.size());
     }
     return store.upload(store.segmentContainer(), segmentName(number), new FileRangeBody(file, offset, length),
         "upload of segment " + number + " of '" + key + "'");
+  }
+
+  @Override
+  public void discardPart(int number) {
+    store.deleteQuietly(store.segmentContainer(), segmentName(number));
   }
 
   @Override

@@ -17,7 +17,7 @@ import org.pantri.store.ObjectInfo;
 import org.pantri.store.ObjectNotFoundException;
 import org.pantri.store.PartPlan;
 import org.pantri.store.PutMeta;
-import org.pantri.store.RetryableStoreException;
+import org.pantri.store.PutResult;
 import org.pantri.store.StoreException;
 import org.pantri.store.StoreSettings;
 import org.slf4j.Logger;
@@ -404,19 +404,19 @@ public final class SwiftStore implements MultipartStore {
   }
 
   @Override
-  public void put(String key, Path source, PutMeta meta) throws IOException {
+  public PutResult put(String key, Path source, PutMeta meta) throws IOException {
     Keys.check(key);
-    upload(container, key, new FileRangeBody(source, 0, meta.size()), "upload of '" + key + "'",
+    return upload(container, key, new FileRangeBody(source, 0, meta.size()), "upload of '" + key + "'",
         "X-Object-Meta-Mtime", formatMtime(meta.mtimeSeconds()), "X-Object-Meta-Sha256", meta.sha256());
   }
 
   /**
-   * PUTs a file range and makes sure Swift stored exactly those bytes. Returns the ETag. In the
-   * default "stream" mode the MD5 is computed while sending and compared with Swift's ETag
-   * afterwards (one read of the file); in "header" mode it is computed first and sent as the ETag
-   * header, so Swift itself refuses a damaged body with 422 (two reads of the file).
+   * PUTs a file range and reports Swift's ETag with the MD5 of what was sent, for the engine to
+   * compare. In the default "stream" mode the MD5 is computed while sending (one read of the
+   * file); in "header" mode it is computed first and sent as the ETag header, so Swift itself
+   * refuses a damaged body with 422 (two reads of the file).
    */
-  String upload(String cont, String name, FileRangeBody body, String what, String... meta) throws IOException {
+  PutResult upload(String cont, String name, FileRangeBody body, String what, String... meta) throws IOException {
     String expected = etagHeader ? body.computeMd5() : null;
     List<String> headers = new ArrayList<>(List.of(meta));
     if (expected != null) {
@@ -432,19 +432,11 @@ public final class SwiftStore implements MultipartStore {
         throw SwiftHttp.statusError(r, what, cont, url(""));
       }
       String etag = r.header("Etag").map(e -> e.replace("\"", "")).orElse(null);
-      if (expected == null) {
-        String sent = body.sentMd5();
-        if (sent == null || !sent.equalsIgnoreCase(etag)) {
-          deleteQuietly(cont, name);
-          throw new RetryableStoreException(what + " was damaged in transit: Swift stored MD5 " + etag
-              + " but the file's bytes have MD5 " + sent + "; the object was removed", null);
-        }
-      }
-      return etag;
+      return PutResult.md5(etag, expected != null ? expected : body.sentMd5());
     }
   }
 
-  private void deleteQuietly(String cont, String name) {
+  void deleteQuietly(String cont, String name) {
     try (SwiftHttp.Resp r = exec("DELETE", objectPath(cont, name), null, timeout, "delete of '" + name + "'")) {
       LOG.debug("removed damaged upload {} (HTTP {})", name, r.status());
     } catch (IOException e) {
