@@ -301,7 +301,7 @@ public final class StoreOperation {
    */
   private Map<String, StorePlanner.StoredFact> storeFacts(ObjectStore store, List<StorePlanner.Item> items,
       Options o) throws PantriException {
-    Retrier retrier = Stores.retrier(o, ctx);
+    Retrier retrier = Stores.retrier(o, ctx, store);
     Set<String> keys = StorePlanner.keys(items, o.layout());
     Map<String, StorePlanner.StoredFact> facts = new HashMap<>();
     try {

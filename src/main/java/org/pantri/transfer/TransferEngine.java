@@ -106,7 +106,7 @@ public final class TransferEngine implements AutoCloseable {
   public TransferEngine(ObjectStore store, int jobs, RetryPolicy retry, ProgressListener progress,
       Cancellation cancel) {
     this.store = store;
-    this.retrier = new Retrier(retry, progress, cancel);
+    this.retrier = new Retrier(retry, progress, cancel, store);
     this.progress = progress;
     this.cancel = cancel;
     this.transfers = Executors.newFixedThreadPool(Math.max(1, jobs), daemon("transfer"));
@@ -150,7 +150,10 @@ public final class TransferEngine implements AutoCloseable {
             retrier.call(job.name(), budget, () -> {
               cancel.check();
               accept(store.put(job.key(), job.source(), job.meta()), "upload of '" + job.key() + "'",
-                  () -> store.delete(job.key()));
+                  () -> retrier.once(job.name(), () -> {
+                    store.delete(job.key());
+                    return null;
+                  }));
               return null;
             });
             progress.bytes(job.meta().size());
@@ -205,7 +208,10 @@ public final class TransferEngine implements AutoCloseable {
           etags.put(n, retrier.call(job.name() + " part " + n, budget, () -> {
             cancel.check();
             PutResult r = up.putPart(n, job.source(), off, len);
-            accept(r, "upload of part " + n + " of '" + job.key() + "'", () -> up.discardPart(n));
+            accept(r, "upload of part " + n + " of '" + job.key() + "'", () -> retrier.once(job.name(), () -> {
+              up.discardPart(n);
+              return null;
+            }));
             return r.etag();
           }));
         } catch (IOException | RuntimeException e) {
@@ -264,7 +270,10 @@ public final class TransferEngine implements AutoCloseable {
     BasicFileAttributes a = Files.readAttributes(job.source(), BasicFileAttributes.class);
     if (a.size() != job.meta().size() || a.lastModifiedTime().toMillis() / 1000 != job.meta().mtimeSeconds()) {
       try {
-        store.delete(job.key());
+        retrier.once(job.name(), () -> {
+          store.delete(job.key());
+          return null;
+        });
       } catch (IOException e) {
         LOG.debug("could not delete {} after its source changed: {}", job.key(), e.getMessage());
       }

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.pantri.store.AuthException;
+import org.pantri.store.CredentialsExpiredException;
+import org.pantri.store.Reauthenticating;
 import org.pantri.store.Keys;
 import org.pantri.store.MultipartStore;
 import org.pantri.store.ObjectInfo;
@@ -26,10 +28,10 @@ import org.slf4j.LoggerFactory;
 /**
  * OpenStack Swift over its REST API. Whole files are single PUTs whose MD5 is checked against
  * Swift's ETag; files above {@link #partSize()} become Static Large Objects (see {@link SwiftSlo}).
- * Every request carries the current token; a 401 triggers one shared re-authentication and one
- * repeat of the request.
+ * Every request carries the current token; a 401 is a {@link CredentialsExpiredException}, and the
+ * engine asks for one shared re-authentication ({@link Reauthenticating}) and repeats the call.
  */
-public final class SwiftStore implements MultipartStore {
+public final class SwiftStore implements MultipartStore, Reauthenticating {
   static final long DEFAULT_SEGMENT_SIZE = 4L << 30;
   static final int LISTING_LIMIT = 10_000;
   /** Swift's default max_manifest_segments, assumed when /info does not say. */
@@ -282,41 +284,45 @@ public final class SwiftStore implements MultipartStore {
   }
 
   /**
-   * Sends one request with the current token. On 401 the token is renewed (once for all threads
-   * that saw it fail) and the request repeated once; a second 401 is an {@link AuthException}.
+   * Sends one request with the current token. A 401 is reported as a
+   * {@link CredentialsExpiredException} naming the session, for the engine to re-authenticate
+   * ({@link #reauthenticate}) and repeat the call once.
    */
   SwiftHttp.Resp exec(String method, String rel, SwiftHttp.Body body, Duration t,
       String what, String... headers) throws IOException {
     SwiftSession s = auth.session();
-    for (int attempt = 0; ; attempt++) {
-      SwiftHttp.Request req = new SwiftHttp.Request(method, V1Auth.uri(s.storageUrl() + rel))
-          .header("X-Auth-Token", s.token()).body(body).timeout(t);
-      for (int i = 0; i + 1 < headers.length; i += 2) {
-        req.header(headers[i], headers[i + 1]);
-      }
-      SwiftHttp.Resp r;
-      try {
-        r = SwiftHttp.send(req, what);
-      } catch (SwiftHttp.BodyNotSentException e) {
-        // Swift may have refused the token before reading the body; one HEAD tells.
-        if (attempt > 0 || SwiftAuthenticator.headStatus(s, container, timeout) != 401) {
-          throw e;
-        }
-        LOG.debug("token rejected during {} (connection closed while sending), re-authenticating", what);
-        s = auth.reauthenticate(s);
-        continue;
-      }
-      if (r.status() != 401) {
-        return r;
-      }
-      r.close();
-      if (attempt > 0) {
-        throw new AuthException("Swift rejected a fresh token for " + what + " at " + SwiftUrls.printable(s.storageUrl())
-            + "; check that the user may use this account or run `pantri auth`");
-      }
-      LOG.debug("token rejected during {}, re-authenticating", what);
-      s = auth.reauthenticate(s);
+    SwiftHttp.Request req = new SwiftHttp.Request(method, V1Auth.uri(s.storageUrl() + rel))
+        .header("X-Auth-Token", s.token()).body(body).timeout(t);
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      req.header(headers[i], headers[i + 1]);
     }
+    SwiftHttp.Resp r;
+    try {
+      r = SwiftHttp.send(req, what);
+    } catch (SwiftHttp.BodyNotSentException e) {
+      // Swift may have refused the token before reading the body; one HEAD tells.
+      if (SwiftAuthenticator.headStatus(s, container, timeout) != 401) {
+        throw e;
+      }
+      throw expired(s, what + " (connection closed while sending)");
+    }
+    if (r.status() != 401) {
+      return r;
+    }
+    r.close();
+    throw expired(s, what);
+  }
+
+  private static CredentialsExpiredException expired(SwiftSession s, String what) {
+    LOG.debug("token rejected during {}", what);
+    return new CredentialsExpiredException("Swift rejected the token for " + what + " at "
+        + SwiftUrls.printable(s.storageUrl()) + " (HTTP 401)", s);
+  }
+
+  /** Logs in again unless another thread already replaced {@code expired}: one login for all. */
+  @Override
+  public void reauthenticate(Object expired) throws IOException {
+    auth.reauthenticate(expired instanceof SwiftSession s ? s : null);
   }
 
   static String objectPath(String container, String key) {

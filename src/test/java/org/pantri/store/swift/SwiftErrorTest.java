@@ -97,7 +97,13 @@ class SwiftErrorTest {
       env.put("ST_AUTH", fake.url("/auth/v1.0"));
       SwiftStore store = new SwiftStore(SwiftTestEnv.settings(dir, "c", env));
       store.open();
-      assertThatThrownBy(() -> store.stat("k")).isInstanceOf(AuthException.class)
+      // the store reports the expiry as a fact; the engine's retrier re-authenticates once
+      assertThatThrownBy(() -> store.stat("k")).isInstanceOf(org.pantri.store.CredentialsExpiredException.class);
+      assertThat(auths.get()).isEqualTo(1);
+      org.pantri.transfer.Retrier retrier = new org.pantri.transfer.Retrier(org.pantri.transfer.RetryPolicy.of(3),
+          org.pantri.transfer.ProgressListener.NONE, new org.pantri.transfer.Cancellation(), store);
+      assertThatThrownBy(() -> retrier.call("k", () -> store.stat("k"))).isInstanceOf(AuthException.class)
+          .isNotInstanceOf(org.pantri.store.CredentialsExpiredException.class)
           .hasMessageContaining("pantri auth")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("AUTH_tknew"));
       assertThat(auths.get()).isEqualTo(2);
