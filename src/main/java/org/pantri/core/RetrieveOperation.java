@@ -286,24 +286,23 @@ public final class RetrieveOperation {
 
   private void apply(RetrievePlanner.Plan plan, DestTree tree, Options o, Path stateDir, Stores.Cache stores,
       Result result) throws PantriException {
+    List<TransferEngine.DeleteJob> deletes = new ArrayList<>();
     for (String rel : plan.deletes()) {
-      try {
+      deletes.add(new TransferEngine.DeleteJob(rel, () -> {
         Path p = tree.resolve(rel);
-        if (tree.delete(p, tree.resolve(Repository.shelfOf(rel)))) {
-          result.removed.add(p.toString());
-        }
-      } catch (IOException e) {
-        result.failed.add(new Failure(rel, rel + ": could not remove: " + e.getMessage(), "local"));
-      }
+        return tree.delete(p, tree.resolve(Repository.shelfOf(rel))) ? p : null;
+      }));
     }
+    List<TransferEngine.CopyJob> copies = new ArrayList<>();
     for (RetrievePlanner.Copy c : plan.copies()) {
-      try {
-        Path target = tree.parentFor(tree.resolve(c.path()));
-        AtomicFiles.copy(c.source(), target);
-        result.copied.add(target.toString());
-      } catch (IOException e) {
-        result.failed.add(new Failure(c.path(), c.path() + ": could not copy: " + e.getMessage(), "local"));
-      }
+      copies.add(new TransferEngine.CopyJob(c.path(), c.source(), c.size(),
+          () -> tree.parentFor(tree.resolve(c.path()))));
+    }
+    // Local work needs no store: a shelf of text files syncs without opening one.
+    try (TransferEngine local = new TransferEngine(null, 1, RetryPolicy.of(o.retries()), ctx.progress(),
+        ctx.cancel())) {
+      result.failed.addAll(local.sync(deletes, copies, t -> result.copied.add(t.toString()),
+          p -> result.removed.add(p.toString())));
     }
     if (plan.downloads().isEmpty()) {
       return;

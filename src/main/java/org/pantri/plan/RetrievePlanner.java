@@ -27,7 +27,7 @@ public final class RetrievePlanner {
 
   public record Download(String key, Pitem pitem) {}
 
-  public record Copy(String path, Path source) {}
+  public record Copy(String path, Path source, long size) {}
 
   public record Plan(List<Download> downloads, List<Copy> copies, List<String> deletes, int upToDate) {
     public long downloadBytes() {
@@ -76,7 +76,7 @@ public final class RetrievePlanner {
       if (fileCurrent(w, facts.getOrDefault(w.path(), DestFact.ABSENT))) {
         current++;
       } else {
-        copies.add(new Copy(w.path(), w.source()));
+        copies.add(new Copy(w.path(), w.source(), w.size()));
       }
     }
     List<String> deletes = new ArrayList<>();

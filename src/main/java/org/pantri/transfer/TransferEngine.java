@@ -553,6 +553,74 @@ public final class TransferEngine implements AutoCloseable {
     }
   }
 
+  // ---------------------------------------------------------------- local copies and deletes
+
+  /** Where a copy goes, resolved when the job runs (making parent directories may fail). */
+  public interface TargetPath {
+    Path resolve() throws IOException;
+  }
+
+  /** Removes something; returns what was removed, or null when nothing was there. */
+  public interface Removal {
+    Path remove() throws IOException;
+  }
+
+  /** Copy {@code source} ({@code size} bytes) atomically to {@code target}. */
+  public record CopyJob(String name, Path source, long size, TargetPath target) {}
+
+  /** Remove {@code name} from the destination. */
+  public record DeleteJob(String name, Removal removal) {}
+
+  /**
+   * The local side of a sync, on the same path as the transfers (progress, cancellation, failure
+   * reporting): deletes first (a directory may have to go where a file is copied), then copies,
+   * each atomic. {@code onCopied} gets each copy's target, {@code onRemoved} each path a delete
+   * removed. Returns the failures (kind "local", or "interrupted"). Needs no store.
+   */
+  public List<Failure> sync(List<DeleteJob> deletes, List<CopyJob> copies, Consumer<Path> onCopied,
+      Consumer<Path> onRemoved) {
+    if (deletes.isEmpty() && copies.isEmpty()) {
+      return List.of();
+    }
+    List<Failure> failures = new ArrayList<>();
+    progress.begin("copy", deletes.size() + copies.size(), copies.stream().mapToLong(CopyJob::size).sum());
+    for (DeleteJob d : deletes) {
+      try {
+        cancel.check();
+        Path removed = d.removal().remove();
+        if (removed != null) {
+          onRemoved.accept(removed);
+        }
+        progress.done(d.name(), 0);
+      } catch (Cancellation.CancelledException e) {
+        fail(failures, failure(d.name(), e));
+      } catch (IOException e) {
+        fail(failures, new Failure(d.name(), d.name() + ": could not remove: " + e.getMessage(), "local"));
+      }
+    }
+    for (CopyJob c : copies) {
+      try {
+        cancel.check();
+        Path target = c.target().resolve();
+        AtomicFiles.copy(c.source(), target);
+        progress.bytes(c.size());
+        onCopied.accept(target);
+        progress.done(c.name(), c.size());
+      } catch (Cancellation.CancelledException e) {
+        fail(failures, failure(c.name(), e));
+      } catch (IOException e) {
+        fail(failures, new Failure(c.name(), c.name() + ": could not copy: " + e.getMessage(), "local"));
+      }
+    }
+    progress.end();
+    return failures;
+  }
+
+  private void fail(List<Failure> failures, Failure f) {
+    failures.add(f);
+    progress.failed(f.name(), f.message());
+  }
+
   /** @deprecated use {@link AtomicFiles#tempBeside} */
   @Deprecated
   public static Path tempBeside(Path target) {
