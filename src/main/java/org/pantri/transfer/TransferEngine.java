@@ -11,7 +11,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -31,16 +30,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.pantri.io.AtomicFiles;
 import org.pantri.store.AuthException;
 import org.pantri.store.MultipartStore;
+import org.pantri.store.ObjectInfo;
 import org.pantri.store.ObjectNotFoundException;
 import org.pantri.store.ObjectStore;
 import org.pantri.store.PartPlan;
-import org.pantri.store.ObjectInfo;
 import org.pantri.store.PutMeta;
 import org.pantri.store.PutResult;
 import org.pantri.store.RetryableStoreException;
@@ -50,8 +48,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one path every byte takes between disk and a store: N transfers at once, retries with
- * backoff, multipart uploads, resumable verified downloads written atomically, cancellation.
- * Stores only move bytes and classify errors; the policy is here.
+ * backoff (one {@link RetryBudget} per object), re-authentication ({@link Retrier}), multipart
+ * uploads split by one {@link PartPlan}, verification of what stores report ({@link PutResult}),
+ * resumable verified downloads written atomically, and the local copies and deletes of a sync,
+ * cancellation. Stores only move bytes, report facts and classify errors; the policy is here.
  */
 public final class TransferEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TransferEngine.class);
@@ -621,23 +621,7 @@ public final class TransferEngine implements AutoCloseable {
     progress.failed(f.name(), f.message());
   }
 
-  /** @deprecated use {@link AtomicFiles#tempBeside} */
-  @Deprecated
-  public static Path tempBeside(Path target) {
-    return AtomicFiles.tempBeside(target);
-  }
-
-  /** @deprecated use {@link AtomicFiles#moveAtomic} */
-  @Deprecated
-  public static void moveAtomic(Path from, Path to) throws IOException {
-    AtomicFiles.moveAtomic(from, to);
-  }
-
   // ---------------------------------------------------------------- retries
-
-  <T> T withRetries(String name, Retrier.Call<T> call) throws IOException {
-    return retrier.call(name, call);
-  }
 
   private static void awaitAll(List<Future<?>> futures) {
     for (Future<?> f : futures) {
