@@ -4,14 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
@@ -22,7 +19,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -283,9 +279,6 @@ public final class TransferEngine implements AutoCloseable {
 
   // ---------------------------------------------------------------- downloads
 
-  /** Partial files claimed by a download in this JVM: one download per partial file, ever. */
-  private static final Set<Path> CLAIMED = ConcurrentHashMap.newKeySet();
-
   /**
    * The partial file's name for a job: a hash of its key, SHA-256 and size, so two jobs never
    * share one (content stored under several keys, or pitems that disagree on the size) while a
@@ -311,7 +304,7 @@ public final class TransferEngine implements AutoCloseable {
         try {
           cancel.check();
           Files.createDirectories(partialDir);
-          try (Partial partial = Partial.claim(partialDir, job)) {
+          try (PartialFile partial = PartialFile.claim(partialDir, partialName(job), job.name())) {
             VerifiedFile verified = retrier.call(job.name(), new RetryBudget(retrier.policy()),
                 () -> fetchVerified(job, partial));
             place(verified, partial, job);
@@ -336,78 +329,6 @@ public final class TransferEngine implements AutoCloseable {
   }
 
   /**
-   * A partial file owned by exactly one download: claimed in this JVM and locked against other
-   * processes for as long as the download runs. Removed on close unless it holds bytes worth
-   * resuming.
-   */
-  private static final class Partial implements AutoCloseable {
-    private final Path path;
-    private FileChannel channel;
-    private FileLock lock;
-
-    private Partial(Path path) {
-      this.path = path;
-    }
-
-    static Partial claim(Path dir, DownloadJob job) throws IOException {
-      String name = partialName(job);
-      for (int i = 0; i < 100; i++) {
-        Path p = dir.resolve(i == 0 ? name : name.replace(".part", "-" + i + ".part")).toAbsolutePath().normalize();
-        if (!CLAIMED.add(p)) {
-          continue;
-        }
-        Partial partial = new Partial(p);
-        try {
-          if (partial.lock()) {
-            return partial;
-          }
-        } catch (IOException | RuntimeException e) {
-          partial.close();
-          throw e;
-        }
-        partial.close();
-      }
-      throw new StoreException(job.name() + ": every partial file for it in " + dir + " is in use");
-    }
-
-    private boolean lock() throws IOException {
-      channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-      return lock != null;
-    }
-
-    FileChannel channel() {
-      return channel;
-    }
-
-    /** Releases the lock and the file (before the rename: some systems cannot rename open files). */
-    void release() throws IOException {
-      if (channel != null) {
-        channel.close(); // releases the lock too
-        channel = null;
-        lock = null;
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      try {
-        boolean empty = channel != null && channel.size() == 0;
-        release();
-        if (empty) {
-          Files.deleteIfExists(path);
-        }
-      } finally {
-        CLAIMED.remove(path);
-      }
-    }
-  }
-
-  /**
    * A file whose bytes were checked against the job's size and SHA-256. Only
    * {@link #fetchVerified} creates one, and {@link #place} takes nothing else: no path reaches a
    * target without having been verified.
@@ -423,7 +344,7 @@ public final class TransferEngine implements AutoCloseable {
   }
 
   /** Leaves exactly the expected bytes in the partial file and returns it as verified, or throws. */
-  private VerifiedFile fetchVerified(DownloadJob job, Partial partial) throws IOException {
+  private VerifiedFile fetchVerified(DownloadJob job, PartialFile partial) throws IOException {
     FileChannel ch = partial.channel();
     MessageDigest sha = sha256();
     long have = ch.size();
@@ -460,7 +381,7 @@ public final class TransferEngine implements AutoCloseable {
           + " but the pitem says " + job.sha256() + " (object " + job.key() + " is corrupt or was replaced)");
     }
     ch.force(true);
-    return new VerifiedFile(partial.path, job);
+    return new VerifiedFile(partial.path(), job);
   }
 
   private long copyFromStore(DownloadJob job, FileChannel out, long have, MessageDigest sha) throws IOException {
@@ -525,7 +446,7 @@ public final class TransferEngine implements AutoCloseable {
   }
 
   /** Moves the verified file to the last target; other targets get copies. Atomic each. */
-  private void place(VerifiedFile verified, Partial partial, DownloadJob job) throws IOException {
+  private void place(VerifiedFile verified, PartialFile partial, DownloadJob job) throws IOException {
     if (verified.job != job) {
       throw new IllegalArgumentException("verified file of another job");
     }
