@@ -373,6 +373,24 @@ class TransferEngineTest {
   }
 
   @Test
+  void aFailedDownloadForSeveralPathsNamesEveryOne() throws Exception {
+    FsStore inner = new FsStore(tmp.resolve("store"));
+    inner.open();
+    Path src = file("a", 1000, 13);
+    TransferEngine.DownloadJob j = new TransferEngine.DownloadJob("missing", 1000, Hasher.hash(src).sha256(),
+        List.of(new TransferEngine.Target(tmp.resolve("out/x"), 1, "mac/x.pkg"),
+            new TransferEngine.Target(tmp.resolve("out/y"), 1, "win/y.pkg")), "mac/x.pkg");
+    try (TransferEngine e = engine(inner, 0)) {
+      assertThat(e.download(List.of(j), tmp.resolve("partial"), x -> {})).singleElement().satisfies(f -> {
+        assertThat(f.kind()).isEqualTo("missing");
+        assertThat(f.message()).contains("mac/x.pkg").contains("win/y.pkg");
+      });
+    }
+    assertThat(tmp.resolve("out/x")).doesNotExist();
+    assertThat(tmp.resolve("out/y")).doesNotExist();
+  }
+
+  @Test
   void cancelledEngineStartsNothing() throws Exception {
     FsStore inner = new FsStore(tmp.resolve("store"));
     inner.open();
