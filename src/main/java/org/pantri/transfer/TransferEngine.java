@@ -315,7 +315,7 @@ public final class TransferEngine implements AutoCloseable {
           Failure f = failure(job.name(), e);
           if (job.targets().size() > 1) {
             List<String> others = job.targets().stream().skip(1).map(Target::label).toList();
-            f = new Failure(f.name(), f.message() + " (not written either: " + String.join(", ", others) + ")",
+            f = new Failure(f.name(), f.message() + " (the same content was wanted at: " + String.join(", ", others) + ")",
                 f.kind());
           }
           failures.add(f);
