@@ -8,10 +8,10 @@ import java.util.Optional;
 
 /**
  * A flat namespace of immutable-ish objects: the one interface every backend (fs, Swift, S3)
- * implements. Stores only move bytes, report facts ({@link PutResult}) and classify errors
- * (a {@link CredentialsExpiredException} for an expired session); retries, re-authentication,
- * parallelism, verification and atomic downloads belong to {@code org.pantri.transfer}. Implementations must be safe for
- * concurrent use by many threads.
+ * implements. Stores only move bytes, report facts ({@link PutResult}) and classify errors (a
+ * {@link CredentialsExpiredException} for an expired session); retries, re-authentication,
+ * parallelism, verification and atomic downloads belong to {@code org.pantri.transfer}.
+ * Implementations must be safe for concurrent use by many threads.
  *
  * <p>Keys are '/'-separated, never start with '/', never contain "." or ".." segments. Errors are
  * reported as {@link StoreException} subclasses so the engine can decide what to retry.

@@ -315,8 +315,8 @@ public final class TransferEngine implements AutoCloseable {
           Failure f = failure(job.name(), e);
           if (job.targets().size() > 1) {
             List<String> others = job.targets().stream().skip(1).map(Target::label).toList();
-            f = new Failure(f.name(), f.message() + " (the same content was wanted at: " + String.join(", ", others) + ")",
-                f.kind());
+            f = new Failure(f.name(),
+                f.message() + " (the same content was wanted at: " + String.join(", ", others) + ")", f.kind());
           }
           failures.add(f);
           progress.failed(job.name(), f.message());

@@ -49,7 +49,7 @@ public final class FsStore implements ObjectStore {
   @Override
   public void open() throws IOException {
     if (Files.exists(root) && !Files.isDirectory(root)) {
-      throw new StoreException(root + " is a file, not a directory; storage_url for the fs store must name a directory");
+      throw notADirectory();
     }
     try {
       Files.createDirectories(root);
@@ -64,12 +64,16 @@ public final class FsStore implements ObjectStore {
   @Override
   public void openForReading() throws IOException {
     if (Files.exists(root) && !Files.isDirectory(root)) {
-      throw new StoreException(root + " is a file, not a directory; storage_url for the fs store must name a directory");
+      throw notADirectory();
     }
     if (!Files.isDirectory(root)) {
       throw new StoreException("store directory " + root + " does not exist; check storage_url"
           + " (retrieve never creates it)");
     }
+  }
+
+  private StoreException notADirectory() {
+    return new StoreException(root + " is a file, not a directory; storage_url for the fs store must name a directory");
   }
 
   private Path path(String key) throws StoreException {
