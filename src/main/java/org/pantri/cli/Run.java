@@ -137,7 +137,7 @@ final class Run {
     }
     sb.append(", failed ").append(r.failed.size()).append(", refused ").append(r.refused.size());
     if (!r.dryRun) {
-      sb.append(String.format(java.util.Locale.ROOT, " (%s in %.1f s)", Progress.human(r.bytes), secs));
+      sb.append(String.format(java.util.Locale.ROOT, " (%s in %.1f s)", Progress.human(r.bytes.sum()), secs));
     }
     if (r.interrupted) {
       sb.append(" — interrupted; run the same command again to finish");
@@ -167,7 +167,7 @@ final class Run {
     m.put("skipped", sorted(r.skipped));
     m.put("refused", sorted(r.refused));
     m.put("failed", r.failed.stream().map(f -> Map.of("path", f.name(), "error", f.message(), "kind", f.kind().json())).toList());
-    m.put("bytes", r.bytes);
+    m.put("bytes", r.bytes.sum());
     m.put("interrupted", r.interrupted);
     try {
       System.out.println(JSON.writeValueAsString(m));

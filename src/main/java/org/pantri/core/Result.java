@@ -2,6 +2,7 @@ package org.pantri.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import org.pantri.transfer.Failure;
 
 /**
@@ -21,7 +22,8 @@ public final class Result {
   /** The commit a retrieve synced (null for store, or before HEAD was known). */
   public volatile String commit;
   public volatile boolean dryRun;
-  public volatile long bytes;
+  /** Bytes transferred; added to from worker threads, so an adder (a volatile {@code +=} loses updates). */
+  public final LongAdder bytes = new LongAdder();
 
   private static List<String> syncList() {
     return java.util.Collections.synchronizedList(new ArrayList<>());

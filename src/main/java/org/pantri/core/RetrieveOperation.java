@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.pantri.core.PantriException.Category;
+import org.pantri.io.AtomicFiles;
 import org.pantri.pitem.Pitem;
 import org.pantri.pitem.PitemCodec;
 import org.pantri.pitem.PitemException;
@@ -350,51 +350,53 @@ public final class RetrieveOperation {
 
   private void apply(RetrievePlanner.Plan plan, DestTree tree, Options o, Path stateDir, Stores.Cache stores,
       Result result) throws PantriException {
+    List<TransferEngine.DeleteJob> deletes = new ArrayList<>();
     for (String rel : plan.deletes()) {
-      try {
+      deletes.add(new TransferEngine.DeleteJob(rel, () -> {
         Path p = tree.resolve(rel);
-        if (tree.delete(p, tree.resolve(Repository.shelfOf(rel)))) {
-          result.removed.add(p.toString());
-        }
-      } catch (IOException e) {
-        result.failed.add(new Failure(rel, rel + ": could not remove: " + e.getMessage(), Failure.Kind.LOCAL));
-      }
+        return tree.delete(p, tree.resolve(Repository.shelfOf(rel))) ? p : null;
+      }));
     }
+    List<TransferEngine.CopyJob> copies = new ArrayList<>();
     for (RetrievePlanner.Copy c : plan.copies()) {
-      try {
-        Path target = tree.parentFor(tree.resolve(c.path()));
-        Path tmp = TransferEngine.tempBeside(target);
-        try {
-          Files.copy(c.source(), tmp, StandardCopyOption.COPY_ATTRIBUTES);
-          TransferEngine.moveAtomic(tmp, target);
-        } finally {
-          Files.deleteIfExists(tmp);
-        }
-        result.copied.add(target.toString());
-      } catch (IOException e) {
-        result.failed.add(new Failure(c.path(), c.path() + ": could not copy: " + e.getMessage(), Failure.Kind.LOCAL));
-      }
+      copies.add(new TransferEngine.CopyJob(c.path(), c.source(), c.size(),
+          () -> tree.parentFor(tree.resolve(c.path()))));
+    }
+    // Local work needs no store: a shelf of text files syncs without opening one.
+    try (TransferEngine local = new TransferEngine(null, 1, RetryPolicy.of(o.retries()), ctx.progress(),
+        ctx.cancel())) {
+      result.failed.addAll(local.sync(deletes, copies, t -> result.copied.add(t.toString()),
+          p -> result.removed.add(p.toString())));
     }
     if (plan.downloads().isEmpty()) {
       return;
     }
     List<TransferEngine.DownloadJob> jobs = new ArrayList<>();
-    for (Map.Entry<String, List<RetrievePlanner.Download>> e : RetrievePlanner.byKey(plan.downloads()).entrySet()) {
+    // One job per content (SHA-256 and size): the same bytes wanted at several paths are fetched
+    // once, whatever the keys (the path layout stores them once per path), and pitems that agree on
+    // the SHA-256 but not on the size are separate jobs, so the wrong one fails by its own name.
+    for (List<RetrievePlanner.Download> group : RetrievePlanner.byContent(plan.downloads()).values()) {
       List<TransferEngine.Target> targets = new ArrayList<>();
-      Pitem first = e.getValue().get(0).pitem();
-      for (RetrievePlanner.Download d : e.getValue()) {
+      Pitem first = group.get(0).pitem();
+      List<String> fallbacks = new ArrayList<>();
+      for (RetrievePlanner.Download d : group) {
         try {
           targets.add(new TransferEngine.Target(tree.parentFor(tree.resolve(d.pitem().path())),
-              d.pitem().modifiedTime()));
+              d.pitem().modifiedTime(), d.pitem().path()));
         } catch (IOException ex) {
           result.failed.add(new Failure(d.pitem().path(), d.pitem().path() + ": " + ex.getMessage(), Failure.Kind.LOCAL));
         }
+        if (!d.key().equals(group.get(0).key()) && !fallbacks.contains(d.key())) {
+          fallbacks.add(d.key()); // the same content under another key (path layout)
+        }
+      }
+      if (o.layout() == Layout.CONTENT) {
+        // content layout reads containers the original tool filled too (objects named by path)
+        fallbacks.add(Layout.PATH.key(first.path(), first.sha256()));
       }
       if (!targets.isEmpty()) {
-        // content layout reads containers the original tool filled too (objects named by path)
-        String fallback = o.layout() == Layout.CONTENT ? Layout.PATH.key(first.path(), first.sha256()) : null;
-        jobs.add(new TransferEngine.DownloadJob(e.getKey(), first.fileSize(), first.sha256(), targets,
-            first.path(), fallback));
+        jobs.add(new TransferEngine.DownloadJob(group.get(0).key(), first.fileSize(), first.sha256(), targets,
+            first.path(), fallbacks));
       }
     }
     ObjectStore store = stores.get(o);
@@ -402,7 +404,7 @@ public final class RetrieveOperation {
         ctx.progress(), ctx.cancel())) {
       result.failed.addAll(engine.download(jobs, stateDir.resolve("partial"), j -> {
         j.targets().forEach(t -> result.retrieved.add(t.path().toString()));
-        result.bytes += j.size();
+        result.bytes.add(j.size());
       }));
     }
   }
@@ -467,13 +469,7 @@ public final class RetrieveOperation {
       m.put("removed", removed);
       Path out = repo.root().resolve(name + "_updated_objects.json");
       repo.excludeLocally(List.of(out.getFileName().toString()));
-      Path tmp = TransferEngine.tempBeside(out);
-      try {
-        Files.writeString(tmp, PythonJson.write(m));
-        TransferEngine.moveAtomic(tmp, out);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      AtomicFiles.write(out, PythonJson.write(m).getBytes(java.nio.charset.StandardCharsets.UTF_8));
       ctx.reporter().info("wrote " + out);
     }
   }

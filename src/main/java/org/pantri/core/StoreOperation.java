@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
@@ -161,9 +162,7 @@ public final class StoreOperation {
       return;
     }
     ObjectStore store = stores.get(o);
-    var facts = storeFacts(store, items, o);
-    StorePlanner.Plan plan = StorePlanner.plan(items, o.layout(),
-        key -> facts.apply(key).map(i -> StorePlanner.Stored.of(i.size(), i.mtimeSeconds())));
+    StorePlanner.Plan plan = StorePlanner.plan(items, o.layout(), storeFacts(store, items, o));
     if (dryRun) {
       for (StorePlanner.Item it : plan.alreadyStored()) {
         if (!it.pitem().equals(it.previous())) {
@@ -205,7 +204,7 @@ public final class StoreOperation {
         for (StorePlanner.Item it : byJob.get(j).items()) {
           writePitem(it, result, true);
         }
-        result.bytes += j.meta().size();
+        result.bytes.add(j.meta().size());
       }));
     }
     untrackStoredBinaries(result);
@@ -350,44 +349,56 @@ public final class StoreOperation {
     }
   }
 
-  /** What the store holds for each key: one listing for many keys, a stat each for a few. */
-  private java.util.function.Function<String, Optional<ObjectInfo>> storeFacts(ObjectStore store,
-      List<StorePlanner.Item> items, Options o) throws PantriException {
-    Retrier retrier = Stores.retrier(o, ctx);
+  /**
+   * What the store holds for each key the plan needs (absent keys are left out): one listing for
+   * many keys, a stat each for a few, every call with retries. Gathered before planning, so the
+   * planner only ever sees values.
+   */
+  private Map<String, StorePlanner.StoredFact> storeFacts(ObjectStore store, List<StorePlanner.Item> items,
+      Options o) throws PantriException {
+    Retrier retrier = Stores.retrier(o, ctx, store);
+    Set<String> keys = StorePlanner.keys(items, o.layout());
+    Map<String, StorePlanner.StoredFact> facts = new HashMap<>();
     try {
       if (items.size() > LIST_THRESHOLD) {
         String prefix = o.layout() == org.pantri.repo.Layout.CONTENT
             ? "sha256/" : commonShelfPrefix(items);
-        Map<String, ObjectInfo> listed = new HashMap<>();
         for (ObjectInfo i : retrier.call("listing of " + store.describe(), () -> store.list(prefix))) {
-          listed.put(i.key(), i);
-        }
-        // Listings carry no user metadata; in the path layout a same-size object needs its mtime.
-        return key -> {
-          ObjectInfo i = listed.get(key);
-          if (i != null && i.mtimeSeconds() < 0 && o.layout() == org.pantri.repo.Layout.PATH) {
-            try {
-              return retrier.call(key, () -> store.stat(key));
-            } catch (IOException e) {
-              return Optional.empty(); // uploaded again: costs time, never correctness
-            }
+          if (!keys.contains(i.key())) {
+            continue;
           }
-          return Optional.ofNullable(i);
-        };
+          if (i.mtimeSeconds() < 0 && o.layout() == org.pantri.repo.Layout.PATH) {
+            // Listings carry no user metadata; in the path layout a same-size object needs its mtime.
+            try {
+              Optional<ObjectInfo> s = retrier.call(i.key(), () -> store.stat(i.key()));
+              s.ifPresent(x -> facts.put(x.key(), fact(x)));
+            } catch (org.pantri.store.AuthException e) {
+              throw e;
+            } catch (IOException e) {
+              // left out: uploaded again, which costs time, never correctness
+            }
+          } else {
+            facts.put(i.key(), fact(i));
+          }
+        }
+        return facts;
       }
-      Map<String, Optional<ObjectInfo>> stats = new HashMap<>();
       for (StorePlanner.Item it : items) {
         String key = o.layout().key(it.path(), it.pitem().sha256());
-        if (!stats.containsKey(key)) {
-          stats.put(key, retrier.call(it.path(), () -> store.stat(key)));
+        if (keys.remove(key)) {
+          retrier.call(it.path(), () -> store.stat(key)).ifPresent(x -> facts.put(key, fact(x)));
         }
       }
-      return stats::get;
+      return facts;
     } catch (org.pantri.store.AuthException e) {
       throw new PantriException(Category.AUTH, e.getMessage(), e);
     } catch (IOException e) {
       throw new PantriException(Category.STORE, store.describe() + ": " + e.getMessage(), e);
     }
+  }
+
+  private static StorePlanner.StoredFact fact(ObjectInfo i) {
+    return new StorePlanner.StoredFact(i.size(), i.mtimeSeconds());
   }
 
   private static String commonShelfPrefix(List<StorePlanner.Item> items) {

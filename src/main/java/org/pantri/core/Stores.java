@@ -56,7 +56,7 @@ final class Stores {
     ObjectStore store = s;
     try {
       // A login or container check that meets a 503 deserves the retries a transfer gets.
-      retrier(o, ctx).call(s.describe(), () -> {
+      retrier(o, ctx, s).call(s.describe(), () -> {
         if (forReading) {
           store.prepareForReading();
         } else {
@@ -72,9 +72,9 @@ final class Stores {
     return s;
   }
 
-  /** The engine's retry policy, for the requests made outside transfers. */
-  static Retrier retrier(Options o, Context ctx) {
-    return new Retrier(RetryPolicy.of(o.retries()), ctx.progress(), ctx.cancel());
+  /** The engine's retry and re-authentication policy, for the requests made outside transfers. */
+  static Retrier retrier(Options o, Context ctx, ObjectStore store) {
+    return new Retrier(RetryPolicy.of(o.retries()), ctx.progress(), ctx.cancel(), store);
   }
 
   /** One open store per distinct store identity, closed together. */

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.pantri.transfer.TransferEngine;
+import org.pantri.io.AtomicFiles;
 
 /**
  * The last commit fully synced into one destination, per shelf. Written only after a shelf
@@ -54,12 +54,6 @@ final class SyncState {
     commits.entrySet().stream().sorted(Map.Entry.comparingByKey())
         .forEach(e -> shelves.putObject(e.getKey()).put("commit", e.getValue()));
     Files.createDirectories(file.getParent());
-    Path tmp = TransferEngine.tempBeside(file);
-    try {
-      Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
-      TransferEngine.moveAtomic(tmp, file);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
   }
 }

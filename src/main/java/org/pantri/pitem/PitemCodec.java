@@ -162,25 +162,7 @@ public final class PitemCodec {
     if (unchanged(file, bytes)) {
       return;
     }
-    // A short name of its own, not derived from the pitem's: a 249-byte binary name still gets a
-    // writable pitem, and a leftover of a killed run is recognisable (and removable) by the walker.
-    Path tmp = file.resolveSibling(tempName());
-    Files.write(tmp, bytes);
-    try {
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
-
-  /** Prefix of every temporary file Pantri creates beside the files it writes. */
-  public static final String TEMP_PREFIX = ".pantri-tmp-";
-
-  /** A fresh temporary name: {@code .pantri-tmp-<pid>-<random>}, at most 41 bytes. */
-  public static String tempName() {
-    return TEMP_PREFIX + ProcessHandle.current().pid() + "-"
-        + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+    org.pantri.io.AtomicFiles.write(file, bytes);
   }
 
   /**

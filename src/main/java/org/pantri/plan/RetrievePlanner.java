@@ -27,7 +27,7 @@ public final class RetrievePlanner {
 
   public record Download(String key, Pitem pitem) {}
 
-  public record Copy(String path, Path source) {}
+  public record Copy(String path, Path source, long size) {}
 
   public record Plan(List<Download> downloads, List<Copy> copies, List<String> deletes, int upToDate) {
     public long downloadBytes() {
@@ -76,7 +76,7 @@ public final class RetrievePlanner {
       if (fileCurrent(w, facts.getOrDefault(w.path(), DestFact.ABSENT))) {
         current++;
       } else {
-        copies.add(new Copy(w.path(), w.source()));
+        copies.add(new Copy(w.path(), w.source(), w.size()));
       }
     }
     List<String> deletes = new ArrayList<>();
@@ -97,6 +97,18 @@ public final class RetrievePlanner {
       throw new IllegalArgumentException("not the path of a pitem: " + shelvesPitemPath);
     }
     return shelvesPitemPath.substring(0, shelvesPitemPath.length() - ".pitem".length());
+  }
+
+  /**
+   * Groups downloads by content (SHA-256 and size), so content wanted at several paths is fetched
+   * once, and a pitem that names a known SHA-256 with another size is a download of its own.
+   */
+  public static Map<String, List<Download>> byContent(List<Download> downloads) {
+    Map<String, List<Download>> m = new LinkedHashMap<>();
+    for (Download d : downloads) {
+      m.computeIfAbsent(d.pitem().sha256() + "/" + d.pitem().fileSize(), k -> new ArrayList<>()).add(d);
+    }
+    return m;
   }
 
   /** Groups downloads by key so content stored once is fetched once for several paths. */

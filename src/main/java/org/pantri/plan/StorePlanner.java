@@ -5,8 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Function;
+import java.util.Set;
 import org.pantri.pitem.Pitem;
 import org.pantri.repo.Layout;
 
@@ -37,6 +36,14 @@ public final class StorePlanner {
   /** One object to upload and every item whose pitem waits for it. */
   public record Upload(String key, Path source, Pitem pitem, List<Item> items) {}
 
+  /**
+   * What the store holds under one key, gathered before planning.
+   *
+   * @param size the object's size in bytes
+   * @param mtimeSeconds the source mtime recorded with it, or -1 when unknown
+   */
+  public record StoredFact(long size, long mtimeSeconds) {}
+
   /** Uploads to run, and items whose object the store already holds (their pitems can be written now). */
   public record Plan(List<Upload> uploads, List<Item> alreadyStored) {
     public long uploadBytes() {
@@ -53,13 +60,22 @@ public final class StorePlanner {
         && previous.modifiedTime() == mtimeSeconds && previous.sha1() != null;
   }
 
+  /** The key each item is stored under, each once, in the items' order: what to ask the store. */
+  public static Set<String> keys(List<Item> items, Layout layout) {
+    Set<String> keys = new java.util.LinkedHashSet<>();
+    for (Item it : items) {
+      keys.add(layout.key(it.path(), it.pitem().sha256()));
+    }
+    return keys;
+  }
+
   /**
-   * Plans the uploads. {@code stored} tells what the store holds under a key (empty when absent).
-   * In the content layout an object with the key and size is the same content; in the path
-   * layout size and recorded mtime must both match (the original's "changed" rule).
+   * Plans the uploads. {@code stored} tells what the store holds under each key (a key that is
+   * not in the map is absent). In the content layout an object with the key and size is the same
+   * content; in the path layout size and recorded mtime must both match (the original's "changed"
+   * rule).
    */
-  public static Plan plan(List<Item> items, Layout layout,
-      Function<String, ? extends Optional<? extends Stored>> stored) {
+  public static Plan plan(List<Item> items, Layout layout, Map<String, StoredFact> stored) {
     Map<String, List<Item>> byKey = new LinkedHashMap<>();
     for (Item it : items) {
       byKey.computeIfAbsent(layout.key(it.path(), it.pitem().sha256()), k -> new ArrayList<>()).add(it);
@@ -68,8 +84,8 @@ public final class StorePlanner {
     List<Item> done = new ArrayList<>();
     for (Map.Entry<String, List<Item>> e : byKey.entrySet()) {
       Item first = e.getValue().get(0);
-      Optional<? extends Stored> have = stored.apply(e.getKey());
-      if (have.isPresent() && isSame(have.get(), first.pitem(), layout)) {
+      StoredFact have = stored.get(e.getKey());
+      if (have != null && isSame(have, first.pitem(), layout)) {
         done.addAll(e.getValue());
       } else {
         uploads.add(new Upload(e.getKey(), first.file(), first.pitem(), List.copyOf(e.getValue())));
@@ -77,10 +93,10 @@ public final class StorePlanner {
     }
     // Largest first, so one big file does not start last and hold up the end of the run.
     uploads.sort((a, b) -> Long.compare(b.pitem().fileSize(), a.pitem().fileSize()));
-    return new Plan(uploads, done);
+    return new Plan(List.copyOf(uploads), List.copyOf(done));
   }
 
-  static boolean isSame(Stored o, Pitem p, Layout layout) {
+  static boolean isSame(StoredFact o, Pitem p, Layout layout) {
     if (o.size() != p.fileSize()) {
       return false;
     }

@@ -240,14 +240,11 @@ public final class Repository {
     for (String l : add) {
       sb.append(l).append('\n');
     }
-    Path tmp = gi.resolveSibling(".gitignore.pantri-tmp");
     byte[] extra = sb.toString().getBytes(StandardCharsets.UTF_8);
     byte[] all = new byte[old.length + extra.length];
     System.arraycopy(old, 0, all, 0, old.length);
     System.arraycopy(extra, 0, all, old.length, extra.length);
-    Files.write(tmp, all);
-    Files.move(tmp, gi, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    org.pantri.io.AtomicFiles.write(gi, all);
     return add.size();
   }
 
@@ -280,10 +277,8 @@ public final class Repository {
     if (removed == 0) {
       return 0;
     }
-    Path tmp = gi.resolveSibling(".pantri-tmp-" + ProcessHandle.current().pid() + "-gitignore");
-    Files.writeString(tmp, kept.isEmpty() ? "" : String.join("\n", kept) + "\n", StandardCharsets.UTF_8);
-    Files.move(tmp, gi, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    org.pantri.io.AtomicFiles.write(gi, (kept.isEmpty() ? "" : String.join("\n", kept) + "\n")
+        .getBytes(StandardCharsets.UTF_8));
     return removed;
   }
 

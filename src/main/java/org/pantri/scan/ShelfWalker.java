@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.pantri.pitem.PitemCodec;
+import org.pantri.io.AtomicFiles;
 
 /**
  * Walks files under shelves/ without ever following a symlink, and sorts what it finds into
@@ -32,11 +32,11 @@ public final class ShelfWalker {
 
   /** Temp names of older versions: {@code .<name>.pitem.tmp<pid>}. */
   private static final Pattern OLD_PITEM_TEMP = Pattern.compile("^\\..+\\.pitem\\.tmp(\\d+)$");
-  private static final Pattern TEMP_PID = Pattern.compile("^" + Pattern.quote(PitemCodec.TEMP_PREFIX) + "(\\d+)-");
+  private static final Pattern TEMP_PID = Pattern.compile("^" + Pattern.quote(AtomicFiles.TMP_PREFIX) + "(\\d+)-");
 
   /** True for a temporary file of Pantri's own: it is never stored, whatever its content. */
   public static boolean isPantriTemp(String name) {
-    return name.startsWith(PitemCodec.TEMP_PREFIX) || OLD_PITEM_TEMP.matcher(name).matches();
+    return name.startsWith(AtomicFiles.TMP_PREFIX) || OLD_PITEM_TEMP.matcher(name).matches();
   }
 
   /**

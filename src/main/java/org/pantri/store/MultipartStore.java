@@ -16,7 +16,8 @@ public interface MultipartStore extends ObjectStore {
 
   /**
    * The part size for one file of {@code fileSize} bytes: {@link #partSize()} unless the store
-   * caps the number of parts (S3: 1,000 or 10,000) and a larger part is needed.
+   * caps the number of parts (S3: 1,000 or 10,000; Swift: max_manifest_segments) and a larger part
+   * is needed. The engine splits by {@code new PartPlan(fileSize, partSize(fileSize))}.
    */
   default long partSize(long fileSize) {
     return partSize();
@@ -34,8 +35,15 @@ public interface MultipartStore extends ObjectStore {
     /** Parts (1-based number to its ETag) already stored by an earlier attempt. */
     Map<Integer, String> storedParts() throws IOException;
 
-    /** Uploads part {@code number} (1-based): {@code length} bytes of {@code file} at offset. Returns its ETag. */
-    String putPart(int number, Path file, long offset, long length) throws IOException;
+    /**
+     * Uploads part {@code number} (1-based): {@code length} bytes of {@code file} at offset, one
+     * part of the {@link PartPlan} of {@link #partSize(long)}. Returns what the server said (its
+     * ETag is what {@link #complete} needs).
+     */
+    PutResult putPart(int number, Path file, long offset, long length) throws IOException;
+
+    /** Removes a part the engine found damaged (best effort; a store that overwrites parts on re-upload need not). */
+    default void discardPart(int number) {}
 
     /** Joins the parts (all numbers 1..n, with their ETags) into the final object. */
     void complete(Map<Integer, String> parts) throws IOException;

@@ -8,9 +8,10 @@ import java.util.Optional;
 
 /**
  * A flat namespace of immutable-ish objects: the one interface every backend (fs, Swift, S3)
- * implements. Stores only move bytes and classify errors; retries, parallelism, verification and
- * atomic writes belong to {@code org.pantri.transfer}. Implementations must be safe for
- * concurrent use by many threads.
+ * implements. Stores only move bytes, report facts ({@link PutResult}) and classify errors (a
+ * {@link CredentialsExpiredException} for an expired session); retries, re-authentication,
+ * parallelism, verification and atomic downloads belong to {@code org.pantri.transfer}.
+ * Implementations must be safe for concurrent use by many threads.
  *
  * <p>Keys are '/'-separated, never start with '/', never contain "." or ".." segments. Errors are
  * reported as {@link StoreException} subclasses so the engine can decide what to retry.
@@ -49,11 +50,12 @@ public interface ObjectStore extends AutoCloseable {
   List<ObjectInfo> list(String prefix) throws IOException;
 
   /**
-   * Stores the whole file under {@code key}, replacing any object there. On return the object is
-   * durably stored with exactly the file's bytes (implementations use the backend's integrity
-   * check, e.g. Swift's ETag, where there is one).
+   * Stores the whole file under {@code key}, replacing any object there, and reports what the
+   * server said about the bytes it stored ({@link PutResult}): the engine checks those facts and
+   * deletes and re-sends a damaged copy. A store whose protocol verifies the bytes itself (S3's
+   * Content-MD5) or that copies locally returns {@link PutResult#unchecked}.
    */
-  void put(String key, Path source, PutMeta meta) throws IOException;
+  PutResult put(String key, Path source, PutMeta meta) throws IOException;
 
   /**
    * Opens the object's bytes starting at {@code offset} (0 for the whole object; a positive

@@ -3,6 +3,10 @@ package org.pantri.transfer;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.time.Duration;
+import org.pantri.store.AuthException;
+import org.pantri.store.CredentialsExpiredException;
+import org.pantri.store.ObjectStore;
+import org.pantri.store.Reauthenticating;
 import org.pantri.store.RetryableStoreException;
 import org.pantri.store.StoreException;
 
@@ -15,11 +19,22 @@ public final class Retrier {
   private final RetryPolicy retry;
   private final ProgressListener progress;
   private final Cancellation cancel;
+  private final Reauthenticating reauth;
 
   public Retrier(RetryPolicy retry, ProgressListener progress, Cancellation cancel) {
+    this(retry, progress, cancel, null);
+  }
+
+  /**
+   * A retrier for calls to {@code store}: when the store says its credentials expired and it can
+   * log in again ({@link Reauthenticating}), the call is repeated once after one re-login (shared
+   * by every thread that saw the same session expire); a second expiry is an {@link AuthException}.
+   */
+  public Retrier(RetryPolicy retry, ProgressListener progress, Cancellation cancel, ObjectStore store) {
     this.retry = retry;
     this.progress = progress;
     this.cancel = cancel;
+    this.reauth = store instanceof Reauthenticating r ? r : null;
   }
 
   /** One attempt of an operation. */
@@ -27,35 +42,65 @@ public final class Retrier {
     T call() throws IOException;
   }
 
-  /** Runs {@code call}, retrying transient failures with backoff; {@code name} is for messages. */
+  public RetryPolicy policy() {
+    return retry;
+  }
+
+  /** Runs {@code call} once, re-authenticating once if needed, without retries (best-effort calls). */
+  public <T> T once(String name, Call<T> call) throws IOException {
+    return call(name, new RetryBudget(new RetryPolicy(0, java.time.Duration.ZERO, java.time.Duration.ZERO)), call);
+  }
+
+  /** Runs {@code call} with a budget of its own, retrying transient failures with backoff. */
   public <T> T call(String name, Call<T> call) throws IOException {
-    int corruptRetries = Math.min(1, retry.retries());
-    int corrupt = 0;
+    return call(name, new RetryBudget(retry), call);
+  }
+
+  /**
+   * Runs {@code call}, retrying transient failures with backoff while {@code budget} lasts; calls
+   * for one object share its budget. {@code name} is for messages.
+   */
+  public <T> T call(String name, RetryBudget budget, Call<T> call) throws IOException {
+    boolean reauthenticated = false;
     for (int attempt = 1; ; attempt++) {
       try {
         return call.call();
       } catch (Cancellation.CancelledException e) {
         throw e;
+      } catch (CredentialsExpiredException e) {
+        if (reauth == null) {
+          throw e;
+        }
+        if (reauthenticated) {
+          throw new AuthException(e.getMessage() + " although it had just logged in again; check that the user"
+              + " may use this account or run `pantri auth`", e);
+        }
+        reauth.reauthenticate(e.session()); // not a retry: the budget is for transient failures
+        reauthenticated = true;
       } catch (CorruptObjectException e) {
-        // Once more from scratch: a transient corruption heals, a corrupt object does not.
-        if (++corrupt > corruptRetries) {
+        if (!budget.takeCorrupt()) {
           throw e;
         }
         progress.retrying(name, attempt, e.getMessage());
       } catch (RetryableStoreException e) {
-        if (attempt > retry.retries()) {
+        int n = budget.take();
+        if (n == 0) {
           throw e;
         }
         progress.retrying(name, attempt, e.getMessage());
-        sleep(retry.delay(attempt, e.retryAfter()));
+        sleep(retry.delay(n, e.retryAfter()));
       } catch (StoreException | FileSystemException e) {
         throw e;
       } catch (IOException e) {
-        if (attempt > retry.retries() || isLocalFailure(e)) {
+        if (isLocalFailure(e)) {
+          throw e;
+        }
+        int n = budget.take();
+        if (n == 0) {
           throw e;
         }
         progress.retrying(name, attempt, e.getMessage());
-        sleep(retry.delay(attempt, null));
+        sleep(retry.delay(n, null));
       }
     }
   }

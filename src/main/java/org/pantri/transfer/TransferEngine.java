@@ -4,12 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
@@ -19,6 +18,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -26,14 +26,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.pantri.io.AtomicFiles;
 import org.pantri.store.AuthException;
 import org.pantri.store.MultipartStore;
+import org.pantri.store.ObjectInfo;
 import org.pantri.store.ObjectNotFoundException;
 import org.pantri.store.ObjectStore;
+import org.pantri.store.PartPlan;
 import org.pantri.store.PutMeta;
+import org.pantri.store.PutResult;
 import org.pantri.store.RetryableStoreException;
 import org.pantri.store.StoreException;
 import org.slf4j.Logger;
@@ -41,8 +44,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one path every byte takes between disk and a store: N transfers at once, retries with
- * backoff, multipart uploads, resumable verified downloads written atomically, cancellation.
- * Stores only move bytes and classify errors; the policy is here.
+ * backoff (one {@link RetryBudget} per object), re-authentication ({@link Retrier}), multipart
+ * uploads split by one {@link PartPlan}, verification of what stores report ({@link PutResult}),
+ * resumable verified downloads written atomically, and the local copies and deletes of a sync,
+ * cancellation. Stores only move bytes, report facts and classify errors; the policy is here.
  */
 public final class TransferEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TransferEngine.class);
@@ -58,25 +63,46 @@ public final class TransferEngine implements AutoCloseable {
   /** Upload the file at {@code source} as {@code key}; {@code name} is what messages call it. */
   public record UploadJob(String key, Path source, PutMeta meta, String name) {}
 
-  /** Where one downloaded object goes, and the mtime it gets there. */
-  public record Target(Path path, long mtimeSeconds) {}
+  /**
+   * Where one downloaded object goes, and the mtime it gets there; {@code name} (may be null) is
+   * what messages call it.
+   */
+  public record Target(Path path, long mtimeSeconds, String name) {
+    public Target(Path path, long mtimeSeconds) {
+      this(path, mtimeSeconds, null);
+    }
+
+    String label() {
+      return name != null ? name : path.toString();
+    }
+  }
 
   /**
    * Download {@code key} (expected size and SHA-256) to every target. When {@code key} does not
-   * exist, {@code fallbackKey} (may be null) is tried: containers the original tool filled name
+   * exist, the {@code fallbackKeys} are tried in turn: containers the original tool filled name
    * objects by path, and the SHA-256 check makes reading them under another name safe.
    */
   public record DownloadJob(String key, long size, String sha256, List<Target> targets, String name,
-      String fallbackKey) {
+      List<String> fallbackKeys) {
+    public DownloadJob {
+      targets = List.copyOf(targets);
+      fallbackKeys = fallbackKeys == null ? List.of() : List.copyOf(fallbackKeys);
+    }
+
     public DownloadJob(String key, long size, String sha256, List<Target> targets, String name) {
-      this(key, size, sha256, targets, name, null);
+      this(key, size, sha256, targets, name, List.of());
+    }
+
+    public DownloadJob(String key, long size, String sha256, List<Target> targets, String name,
+        String fallbackKey) {
+      this(key, size, sha256, targets, name, fallbackKey == null ? List.of() : List.of(fallbackKey));
     }
   }
 
   public TransferEngine(ObjectStore store, int jobs, RetryPolicy retry, ProgressListener progress,
       Cancellation cancel) {
     this.store = store;
-    this.retrier = new Retrier(retry, progress, cancel);
+    this.retrier = new Retrier(retry, progress, cancel, store);
     this.progress = progress;
     this.cancel = cancel;
     this.transfers = Executors.newFixedThreadPool(Math.max(1, jobs), daemon("transfer"));
@@ -113,12 +139,17 @@ public final class TransferEngine implements AutoCloseable {
       Runnable task = () -> {
         try {
           cancel.check();
+          RetryBudget budget = new RetryBudget(retrier.policy());
           if (multipart) {
-            uploadMultipart((MultipartStore) store, job);
+            uploadMultipart((MultipartStore) store, job, budget);
           } else {
-            withRetries(job.name(), () -> {
+            retrier.call(job.name(), budget, () -> {
               cancel.check();
-              store.put(job.key(), job.source(), job.meta());
+              accept(store.put(job.key(), job.source(), job.meta()), "upload of '" + job.key() + "'",
+                  () -> retrier.once(job.name(), () -> {
+                    store.delete(job.key());
+                    return null;
+                  }));
               return null;
             });
             progress.bytes(job.meta().size());
@@ -139,36 +170,50 @@ public final class TransferEngine implements AutoCloseable {
     return failures;
   }
 
-  private void uploadMultipart(MultipartStore mp, UploadJob job) throws Exception {
+  private void uploadMultipart(MultipartStore mp, UploadJob job, RetryBudget budget) throws Exception {
     long size = job.meta().size();
-    long partSize = mp.partSize(size);
-    int count = (int) ((size + partSize - 1) / partSize);
+    PartPlan plan = new PartPlan(size, mp.partSize(size));
+    int count = plan.count();
     MultipartStore.MultipartUpload up =
-        withRetries(job.name(), () -> mp.startMultipart(job.key(), job.meta()));
+        retrier.call(job.name(), budget, () -> mp.startMultipart(job.key(), job.meta()));
     Map<Integer, String> etags = new ConcurrentHashMap<>();
-    withRetries(job.name(), up::storedParts).forEach((n, etag) -> {
+    retrier.call(job.name(), budget, up::storedParts).forEach((n, etag) -> {
       if (n >= 1 && n <= count) {
         etags.put(n, etag);
       }
     });
     if (!etags.isEmpty()) {
       LOG.info("{}: resuming, {} of {} parts already stored", job.name(), etags.size(), count);
-      etags.keySet().forEach(n -> progress.bytes(partLength(n, partSize, size)));
+      etags.keySet().forEach(n -> progress.bytes(plan.length(n)));
     }
     List<Future<?>> parts = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
     for (int i = 1; i <= count; i++) {
       if (etags.containsKey(i)) {
         continue;
       }
       int n = i;
-      long off = (n - 1) * partSize;
-      long len = partLength(n, partSize, size);
+      long off = plan.offset(n);
+      long len = plan.length(n);
       parts.add(transfers.submit(() -> {
         cancel.check();
-        etags.put(n, withRetries(job.name() + " part " + n, () -> {
-          cancel.check();
-          return up.putPart(n, job.source(), off, len);
-        }));
+        if (abandoned.get()) {
+          return null; // another part failed: the object has failed, send no more
+        }
+        try {
+          etags.put(n, retrier.call(job.name() + " part " + n, budget, () -> {
+            cancel.check();
+            PutResult r = up.putPart(n, job.source(), off, len);
+            accept(r, "upload of part " + n + " of '" + job.key() + "'", () -> retrier.once(job.name(), () -> {
+              up.discardPart(n);
+              return null;
+            }));
+            return r.etag();
+          }));
+        } catch (IOException | RuntimeException e) {
+          abandoned.set(true);
+          throw e;
+        }
         progress.bytes(len);
         return null;
       }));
@@ -182,14 +227,38 @@ public final class TransferEngine implements AutoCloseable {
         throw e.getCause() instanceof Exception ex ? ex : e;
       }
     }
-    withRetries(job.name(), () -> {
+    retrier.call(job.name(), budget, () -> {
       up.complete(new TreeMap<>(etags));
       return null;
     });
+    // A multipart ETag is no MD5 of the content: the one cheap check of the whole is its size.
+    Optional<ObjectInfo> info = retrier.call(job.name(), budget, () -> store.stat(job.key()));
+    if (info.isEmpty() || info.get().size() != size) {
+      throw new StoreException("multipart upload of " + job.key() + " to " + store.describe() + " completed but"
+          + " the object has " + info.map(i -> i.size() + " bytes").orElse("vanished") + ", expected " + size);
+    }
   }
 
-  private static long partLength(int n, long partSize, long size) {
-    return Math.min(partSize, size - (n - 1) * partSize);
+  /** Something that removes a bad copy. */
+  private interface Discard {
+    void run() throws IOException;
+  }
+
+  /**
+   * Checks the facts a store reported about what it stored; a damaged copy is removed (best
+   * effort) and the upload fails as retryable, so the retrier sends it again within the budget.
+   */
+  private static void accept(PutResult r, String what, Discard discard) throws RetryableStoreException {
+    if (r == null || !r.damaged()) {
+      return;
+    }
+    try {
+      discard.run();
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("could not remove the damaged copy of {}: {}", what, e.getMessage());
+    }
+    throw new RetryableStoreException(what + " was damaged in transit: the store holds MD5 " + r.etag()
+        + " but the file's bytes have MD5 " + r.sentMd5() + "; the object was removed", null);
   }
 
   /** A file edited while it was uploaded no longer matches its hashes: undo and fail it. */
@@ -197,7 +266,10 @@ public final class TransferEngine implements AutoCloseable {
     BasicFileAttributes a = Files.readAttributes(job.source(), BasicFileAttributes.class);
     if (a.size() != job.meta().size() || org.pantri.store.FileTimes.pythonSeconds(a.lastModifiedTime()) != job.meta().mtimeSeconds()) {
       try {
-        store.delete(job.key());
+        retrier.once(job.name(), () -> {
+          store.delete(job.key());
+          return null;
+        });
       } catch (IOException e) {
         LOG.debug("could not delete {} after its source changed: {}", job.key(), e.getMessage());
       }
@@ -206,6 +278,17 @@ public final class TransferEngine implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- downloads
+
+  /**
+   * The partial file's name for a job: a hash of its key, SHA-256 and size, so two jobs never
+   * share one (content stored under several keys, or pitems that disagree on the size) while a
+   * rerun of the same job finds its partial again and resumes it.
+   */
+  public static String partialName(DownloadJob job) {
+    MessageDigest md = sha256();
+    md.update((job.key() + "\n" + job.sha256() + "\n" + job.size()).getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(md.digest()) + ".part";
+  }
 
   /**
    * Downloads every job through a temp file in {@code partialDir} (same file system as the
@@ -221,16 +304,20 @@ public final class TransferEngine implements AutoCloseable {
         try {
           cancel.check();
           Files.createDirectories(partialDir);
-          Path partial = partialDir.resolve(job.sha256() + ".part");
-          withRetries(job.name(), () -> {
-            fetchVerified(job, partial);
-            return null;
-          });
-          place(partial, job);
+          try (PartialFile partial = PartialFile.claim(partialDir, partialName(job), job.name())) {
+            VerifiedFile verified = retrier.call(job.name(), new RetryBudget(retrier.policy()),
+                () -> fetchVerified(job, partial));
+            place(verified, partial, job);
+          }
           onSuccess.accept(job);
           progress.done(job.name(), job.size());
         } catch (Exception e) {
           Failure f = failure(job.name(), e);
+          if (job.targets().size() > 1) {
+            List<String> others = job.targets().stream().skip(1).map(Target::label).toList();
+            f = new Failure(f.name(),
+                f.message() + " (the same content was wanted at: " + String.join(", ", others) + ")", f.kind());
+          }
           failures.add(f);
           progress.failed(job.name(), f.message());
         }
@@ -241,27 +328,47 @@ public final class TransferEngine implements AutoCloseable {
     return failures;
   }
 
-  /** Leaves exactly the expected bytes in {@code partial}, or throws. */
-  private void fetchVerified(DownloadJob job, Path partial) throws IOException {
+  /**
+   * A file whose bytes were checked against the job's size and SHA-256. Only
+   * {@link #fetchVerified} creates one, and {@link #place} takes nothing else: no path reaches a
+   * target without having been verified.
+   */
+  private static final class VerifiedFile {
+    private final Path path;
+    private final DownloadJob job;
+
+    private VerifiedFile(Path path, DownloadJob job) {
+      this.path = path;
+      this.job = job;
+    }
+  }
+
+  /** Leaves exactly the expected bytes in the partial file and returns it as verified, or throws. */
+  private VerifiedFile fetchVerified(DownloadJob job, PartialFile partial) throws IOException {
+    FileChannel ch = partial.channel();
     MessageDigest sha = sha256();
-    long have = Files.exists(partial) ? Files.size(partial) : 0;
+    long have = ch.size();
     if (have > job.size()) {
-      Files.delete(partial);
+      ch.truncate(0);
       have = 0;
     }
     if (have > 0) {
-      try (InputStream in = Files.newInputStream(partial)) {
-        byte[] b = new byte[BUFFER];
-        int n;
-        while ((n = in.read(b)) > 0) {
-          sha.update(b, 0, n);
+      ByteBuffer b = ByteBuffer.allocate(BUFFER);
+      long pos = 0;
+      while (pos < have) {
+        b.clear();
+        int n = ch.read(b, pos);
+        if (n < 0) {
+          break;
         }
+        sha.update(b.array(), 0, n);
+        pos += n;
       }
       LOG.debug("{}: resuming download at byte {}", job.name(), have);
       progress.bytes(have);
     }
     if (have < job.size() || job.size() == 0) {
-      have = copyFromStore(job, partial, have, sha);
+      have = copyFromStore(job, ch, have, sha);
     }
     if (have != job.size()) {
       throw new RetryableStoreException(job.name() + ": object ended after " + have + " of "
@@ -269,17 +376,17 @@ public final class TransferEngine implements AutoCloseable {
     }
     String actual = HexFormat.of().formatHex(sha.digest());
     if (!actual.equals(job.sha256())) {
-      Files.deleteIfExists(partial);
+      ch.truncate(0); // corrupt bytes are never kept for a resume
       throw new CorruptObjectException(job.name() + ": downloaded content has SHA-256 " + actual
           + " but the pitem says " + job.sha256() + " (object " + job.key() + " is corrupt or was replaced)");
     }
+    ch.force(true);
+    return new VerifiedFile(partial.path(), job);
   }
 
-  private long copyFromStore(DownloadJob job, Path partial, long have, MessageDigest sha) throws IOException {
+  private long copyFromStore(DownloadJob job, FileChannel out, long have, MessageDigest sha) throws IOException {
     byte[] buf = new byte[BUFFER];
-    try (InputStream in = openObject(job, have);
-        FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.APPEND)) {
+    try (InputStream in = openObject(job, have)) {
       while (true) {
         cancel.check();
         int n;
@@ -295,19 +402,19 @@ public final class TransferEngine implements AutoCloseable {
           break;
         }
         if (have + n > job.size()) {
-          Files.deleteIfExists(partial);
+          out.truncate(0);
           throw new CorruptObjectException(job.name() + ": object " + job.key()
               + " is larger than the pitem's " + job.size() + " bytes");
         }
         sha.update(buf, 0, n);
         ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+        long pos = have;
         while (bb.hasRemaining()) {
-          out.write(bb);
+          pos += out.write(bb, pos);
         }
         have += n;
         progress.bytes(n);
       }
-      out.force(true);
     }
     return have;
   }
@@ -316,70 +423,126 @@ public final class TransferEngine implements AutoCloseable {
     try {
       return store.open(job.key(), offset);
     } catch (ObjectNotFoundException e) {
-      if (job.fallbackKey() == null || job.fallbackKey().equals(job.key())) {
+      List<String> tried = new ArrayList<>();
+      for (String k : job.fallbackKeys()) {
+        if (k.equals(job.key()) || tried.contains(k)) {
+          continue;
+        }
+        tried.add(k);
+        try {
+          InputStream in = store.open(k, offset);
+          LOG.debug("{}: {} not found, reading {} instead", job.name(), job.key(), k);
+          return in;
+        } catch (ObjectNotFoundException e2) {
+          // try the next one
+        }
+      }
+      if (tried.isEmpty()) {
         throw e;
       }
-      try {
-        InputStream in = store.open(job.fallbackKey(), offset);
-        LOG.debug("{}: {} not found, reading {} instead", job.name(), job.key(), job.fallbackKey());
-        return in;
-      } catch (ObjectNotFoundException e2) {
-        throw new ObjectNotFoundException(e.getMessage() + " (nor under its path '" + job.fallbackKey() + "')");
-      }
+      throw new ObjectNotFoundException(e.getMessage() + " (nor under "
+          + (tried.size() == 1 ? "its path '" + tried.get(0) + "'" : "any of " + tried) + ")");
     }
   }
 
-  /** Moves the verified temp file to the last target; other targets get copies. Atomic each. */
-  private void place(Path partial, DownloadJob job) throws IOException {
+  /** Moves the verified file to the last target; other targets get copies. Atomic each. */
+  private void place(VerifiedFile verified, PartialFile partial, DownloadJob job) throws IOException {
+    if (verified.job != job) {
+      throw new IllegalArgumentException("verified file of another job");
+    }
+    partial.release();
+    Path file = verified.path;
     List<Target> targets = job.targets();
     for (int i = 0; i < targets.size(); i++) {
       Path target = targets.get(i).path();
-      Files.setLastModifiedTime(partial, FileTime.fromMillis(targets.get(i).mtimeSeconds() * 1000));
+      Files.setLastModifiedTime(file, FileTime.fromMillis(targets.get(i).mtimeSeconds() * 1000));
       Files.createDirectories(target.getParent());
       if (Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         throw new StoreException(target + " is a directory; remove it so the file can be written");
       }
       if (i < targets.size() - 1) {
-        Path tmp = tempBeside(target);
-        try {
-          Files.copy(partial, tmp, StandardCopyOption.COPY_ATTRIBUTES);
-          moveAtomic(tmp, target);
-        } finally {
-          Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.copy(file, target);
       } else {
         try {
-          moveAtomic(partial, target);
+          AtomicFiles.moveAtomic(file, target);
         } catch (AtomicMoveNotSupportedException e) {
           // Temp area on another file system: stage beside the target instead.
-          Path tmp = tempBeside(target);
-          try {
-            Files.copy(partial, tmp, StandardCopyOption.COPY_ATTRIBUTES);
-            moveAtomic(tmp, target);
-          } finally {
-            Files.deleteIfExists(tmp);
-          }
-          Files.deleteIfExists(partial);
+          AtomicFiles.copy(file, target);
+          Files.deleteIfExists(file);
         }
       }
     }
   }
 
-  public static Path tempBeside(Path target) {
-    // Short and independent of the target's name: a 250-byte name must still have a temp name.
-    return target.resolveSibling(".pantri-tmp-" + ProcessHandle.current().pid() + "-"
-        + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+  // ---------------------------------------------------------------- local copies and deletes
+
+  /** Where a copy goes, resolved when the job runs (making parent directories may fail). */
+  public interface TargetPath {
+    Path resolve() throws IOException;
   }
 
-  public static void moveAtomic(Path from, Path to) throws IOException {
-    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  /** Removes something; returns what was removed, or null when nothing was there. */
+  public interface Removal {
+    Path remove() throws IOException;
+  }
+
+  /** Copy {@code source} ({@code size} bytes) atomically to {@code target}. */
+  public record CopyJob(String name, Path source, long size, TargetPath target) {}
+
+  /** Remove {@code name} from the destination. */
+  public record DeleteJob(String name, Removal removal) {}
+
+  /**
+   * The local side of a sync, on the same path as the transfers (progress, cancellation, failure
+   * reporting): deletes first (a directory may have to go where a file is copied), then copies,
+   * each atomic. {@code onCopied} gets each copy's target, {@code onRemoved} each path a delete
+   * removed. Returns the failures (kind "local", or "interrupted"). Needs no store.
+   */
+  public List<Failure> sync(List<DeleteJob> deletes, List<CopyJob> copies, Consumer<Path> onCopied,
+      Consumer<Path> onRemoved) {
+    if (deletes.isEmpty() && copies.isEmpty()) {
+      return List.of();
+    }
+    List<Failure> failures = new ArrayList<>();
+    progress.begin("copy", deletes.size() + copies.size(), copies.stream().mapToLong(CopyJob::size).sum());
+    for (DeleteJob d : deletes) {
+      try {
+        cancel.check();
+        Path removed = d.removal().remove();
+        if (removed != null) {
+          onRemoved.accept(removed);
+        }
+        progress.done(d.name(), 0);
+      } catch (Cancellation.CancelledException e) {
+        fail(failures, failure(d.name(), e));
+      } catch (IOException e) {
+        fail(failures, new Failure(d.name(), d.name() + ": could not remove: " + e.getMessage(), Failure.Kind.LOCAL));
+      }
+    }
+    for (CopyJob c : copies) {
+      try {
+        cancel.check();
+        Path target = c.target().resolve();
+        AtomicFiles.copy(c.source(), target);
+        progress.bytes(c.size());
+        onCopied.accept(target);
+        progress.done(c.name(), c.size());
+      } catch (Cancellation.CancelledException e) {
+        fail(failures, failure(c.name(), e));
+      } catch (IOException e) {
+        fail(failures, new Failure(c.name(), c.name() + ": could not copy: " + e.getMessage(), Failure.Kind.LOCAL));
+      }
+    }
+    progress.end();
+    return failures;
+  }
+
+  private void fail(List<Failure> failures, Failure f) {
+    failures.add(f);
+    progress.failed(f.name(), f.message());
   }
 
   // ---------------------------------------------------------------- retries
-
-  <T> T withRetries(String name, Retrier.Call<T> call) throws IOException {
-    return retrier.call(name, call);
-  }
 
   private static void awaitAll(List<Future<?>> futures) {
     for (Future<?> f : futures) {

@@ -78,6 +78,22 @@ class SwiftEndToEndTest {
   }
 
   @Test
+  void segmentSizeIsRaisedWhenTheFileWouldNeedMoreSegmentsThanOneManifestMayList() throws Exception {
+    RepoFixture f = fixture("content");
+    // 1,100 segments of 1 KiB would be refused by the manifest (max_manifest_segments = 1000)
+    f.binary("mac/many.dmg", 1100 * 1024, 5);
+    Pantri.Out s = f.store("--segment_size", "1024", "-J", "8");
+    assertThat(s.code()).as(s.toString()).isZero();
+    long segments = swiftCli(tmp, "list", container + "_segments").lines().count();
+    assertThat(segments).isBetween(2L, 1000L);
+    // The whole object is there (not read back: Swift rate-limits GETs of SLOs made of small
+    // segments to one segment a second after the tenth).
+    String sha = org.pantri.scan.Hasher.hash(f.author.resolve("shelves/mac/many.dmg")).sha256();
+    String stat = swiftCli(tmp, "stat", container, org.pantri.repo.Layout.CONTENT.key("mac/many.dmg", sha));
+    assertThat(stat).contains("Content Length: " + 1100 * 1024).contains("X-Static-Large-Object: True");
+  }
+
+  @Test
   void passwordFileAuthAndAuthCommand() throws Exception {
     RepoFixture f = fixture("content");
     f.pantri.env("ST_AUTH", "").env("ST_USER", "").env("ST_KEY", "");

@@ -8,14 +8,13 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.pantri.pitem.Pitem;
 import org.pantri.plan.StorePlanner.Item;
 import org.pantri.plan.StorePlanner.Plan;
+import org.pantri.plan.StorePlanner.StoredFact;
 import org.pantri.plan.StorePlanner.Upload;
 import org.pantri.repo.Layout;
 
@@ -38,12 +37,12 @@ class StorePlannerTest {
     return new Item(Path.of("/repo/shelves").resolve(path), pitem(path, size, mtime, content), null);
   }
 
-  private static Function<String, Optional<ObjectInfo>> store(ObjectInfo... objects) {
-    Map<String, ObjectInfo> m = new HashMap<>();
+  private static Map<String, StoredFact> store(ObjectInfo... objects) {
+    Map<String, StoredFact> m = new HashMap<>();
     for (ObjectInfo o : objects) {
-      m.put(o.key(), o);
+      m.put(o.key(), new StoredFact(o.size(), o.mtimeSeconds()));
     }
-    return k -> Optional.ofNullable(m.get(k));
+    return m;
   }
 
   @Test
@@ -109,12 +108,7 @@ class StorePlannerTest {
     Item a = item("mac/a/tool.pkg", 5000, 100, 9);
     Item b = item("win/b/tool-copy.pkg", 5000, 200, 9);
     Item other = item("mac/other.pkg", 10, 100, 8);
-    List<String> asked = new ArrayList<>();
-    Function<String, Optional<ObjectInfo>> empty = k -> {
-      asked.add(k);
-      return Optional.empty();
-    };
-    Plan plan = StorePlanner.plan(List.of(a, other, b), Layout.CONTENT, empty);
+    Plan plan = StorePlanner.plan(List.of(a, other, b), Layout.CONTENT, Map.of());
     assertThat(plan.uploads()).hasSize(2);
     Upload shared = plan.uploads().get(0);
     assertThat(shared.key()).isEqualTo(Layout.CONTENT.key("", sha(9)));
@@ -122,14 +116,15 @@ class StorePlannerTest {
     assertThat(shared.source()).isEqualTo(a.file());
     assertThat(plan.uploadBytes()).isEqualTo(5010);
     // the store is asked about each key once
-    assertThat(asked).hasSize(2).doesNotHaveDuplicates();
+    assertThat(StorePlanner.keys(List.of(a, other, b), Layout.CONTENT)).hasSize(2)
+        .containsExactly(shared.key(), Layout.CONTENT.key("", sha(8)));
     // once it holds the content, both pitems can be written without an upload
     Plan again = StorePlanner.plan(List.of(a, other, b), Layout.CONTENT,
         store(new ObjectInfo(shared.key(), 5000, -1, null)));
     assertThat(again.alreadyStored()).containsExactly(a, b);
     assertThat(again.uploads()).extracting(Upload::pitem).containsExactly(other.pitem());
     // the path layout keeps them apart
-    Plan byPath = StorePlanner.plan(List.of(a, other, b), Layout.PATH, k -> Optional.empty());
+    Plan byPath = StorePlanner.plan(List.of(a, other, b), Layout.PATH, Map.of());
     assertThat(byPath.uploads()).hasSize(3);
   }
 
@@ -158,7 +153,9 @@ class StorePlannerTest {
               r.nextBoolean() ? mtime : -1, null));
         }
       }
-      Plan plan = StorePlanner.plan(items, l, k -> Optional.ofNullable(stored.get(k)));
+      Map<String, StoredFact> facts = new HashMap<>();
+      stored.forEach((k, v) -> facts.put(k, new StoredFact(v.size(), v.mtimeSeconds())));
+      Plan plan = StorePlanner.plan(items, l, facts);
       List<Item> accounted = new ArrayList<>(plan.alreadyStored());
       Set<String> keys = new HashSet<>();
       long previousSize = Long.MAX_VALUE;

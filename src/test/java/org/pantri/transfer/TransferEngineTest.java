@@ -19,6 +19,7 @@ import org.pantri.scan.Hasher;
 import org.pantri.store.ObjectInfo;
 import org.pantri.store.ObjectStore;
 import org.pantri.store.PutMeta;
+import org.pantri.store.PutResult;
 import org.pantri.store.RetryableStoreException;
 import org.pantri.store.StoreException;
 import org.pantri.store.fs.FsStore;
@@ -28,7 +29,7 @@ class TransferEngineTest {
   @TempDir Path tmp;
 
   /** Wraps a real store; fails the first N calls of each kind, or cuts downloads mid-stream. */
-  static final class FaultyStore implements ObjectStore {
+  static class FaultyStore implements ObjectStore {
     final ObjectStore inner;
     final AtomicInteger putFailures = new AtomicInteger();
     final AtomicInteger openFailures = new AtomicInteger();
@@ -62,14 +63,14 @@ class TransferEngineTest {
     }
 
     @Override
-    public void put(String key, Path source, PutMeta meta) throws IOException {
+    public PutResult put(String key, Path source, PutMeta meta) throws IOException {
       if (fatal) {
         throw new StoreException("403 forbidden");
       }
       if (putFailures.getAndDecrement() > 0) {
         throw new RetryableStoreException("503 from server", Duration.ofMillis(10), null);
       }
-      inner.put(key, source, meta);
+      return inner.put(key, source, meta);
     }
 
     @Override
@@ -202,8 +203,9 @@ class TransferEngineTest {
     s.put("obj", src, new PutMeta(Files.size(src), 1, sha));
     Path partialDir = tmp.resolve("partial");
     Files.createDirectories(partialDir);
-    Files.write(partialDir.resolve(sha + ".part"), java.util.Arrays.copyOf(Files.readAllBytes(src), 200_000));
     Path target = tmp.resolve("out/big");
+    Files.write(partialDir.resolve(TransferEngine.partialName(download(src, "obj", target))),
+        java.util.Arrays.copyOf(Files.readAllBytes(src), 200_000));
     Files.createDirectories(target.getParent());
     try (TransferEngine e = engine(s, 1)) {
       assertThat(e.download(List.of(download(src, "obj", target)), partialDir, j -> {})).isEmpty();
@@ -251,6 +253,141 @@ class TransferEngineTest {
     assertThat(t2).hasSameBinaryContentAs(src);
     assertThat(Files.getLastModifiedTime(t1).toMillis()).isEqualTo(1_500_000_000_000L);
     assertThat(Files.getLastModifiedTime(t2).toMillis()).isEqualTo(1_600_000_000_000L);
+  }
+
+  @Test
+  void downloadsOfOneContentUnderSeveralKeysNeverShareAPartialFile() throws Exception {
+    FsStore inner = new FsStore(tmp.resolve("store"));
+    inner.prepare();
+    Path src = file("a", 4_000_000, 10);
+    String sha = Hasher.hash(src).sha256();
+    List<TransferEngine.DownloadJob> jobs = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      inner.put("path/" + i, src, new PutMeta(Files.size(src), 1, sha));
+      Path t = tmp.resolve("out/" + i);
+      Files.createDirectories(t.getParent());
+      jobs.add(new TransferEngine.DownloadJob("path/" + i, Files.size(src), sha,
+          List.of(new TransferEngine.Target(t, 1_600_000_000L)), "path/" + i));
+    }
+    try (TransferEngine e = new TransferEngine(inner, 8, new RetryPolicy(0, Duration.ofMillis(1),
+        Duration.ofMillis(2)), ProgressListener.NONE, new Cancellation())) {
+      assertThat(e.download(jobs, tmp.resolve("partial"), x -> {})).isEmpty();
+    }
+    for (int i = 0; i < 6; i++) {
+      assertThat(tmp.resolve("out/" + i)).hasSameBinaryContentAs(src);
+    }
+    assertThat(jobs.stream().map(TransferEngine::partialName).distinct()).hasSize(6);
+  }
+
+  @Test
+  void aMultipartUploadHasOneRetryBudgetForAllItsParts() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    org.pantri.store.MultipartStore mp = new org.pantri.store.MultipartStore() {
+      public long partSize() {
+        return 1000;
+      }
+
+      public MultipartUpload startMultipart(String key, PutMeta meta) {
+        return new MultipartUpload() {
+          public java.util.Map<Integer, String> storedParts() {
+            return java.util.Map.of();
+          }
+
+          public PutResult putPart(int n, Path file, long off, long len) throws IOException {
+            calls.incrementAndGet();
+            throw new RetryableStoreException("503 for part " + n, Duration.ofMillis(1), null);
+          }
+
+          public void complete(java.util.Map<Integer, String> parts) {}
+
+          public void abort() {}
+        };
+      }
+
+      public String describe() {
+        return "always 503";
+      }
+
+      public void prepare() {}
+
+      public Optional<ObjectInfo> stat(String key) {
+        return Optional.empty();
+      }
+
+      public List<ObjectInfo> list(String prefix) {
+        return List.of();
+      }
+
+      public PutResult put(String key, Path source, PutMeta meta) {
+        return PutResult.unchecked(null);
+      }
+
+      public InputStream open(String key, long offset) {
+        return InputStream.nullInputStream();
+      }
+
+      public void delete(String key) {}
+    };
+    Path f = file("mp", 10_000, 11); // ten parts
+    try (TransferEngine e = new TransferEngine(mp, 1, new RetryPolicy(3, Duration.ofMillis(1),
+        Duration.ofMillis(2)), ProgressListener.NONE, new Cancellation())) {
+      assertThat(e.upload(List.of(upload(f, "mp")), j -> {})).hasSize(1);
+    }
+    // the first part's attempt and three retries: the budget is the object's, not each part's
+    assertThat(calls.get()).isEqualTo(4);
+  }
+
+  @Test
+  void aCopyTheStoreReportsDamagedIsDeletedAndSentAgainByTheEngine() throws Exception {
+    FsStore inner = new FsStore(tmp.resolve("store"));
+    inner.prepare();
+    AtomicInteger puts = new AtomicInteger();
+    List<String> deletes = new ArrayList<>();
+    FaultyStore s = new FaultyStore(inner) {
+      @Override
+      public PutResult put(String key, Path source, PutMeta meta) throws IOException {
+        inner.put(key, source, meta);
+        // the first copy arrives damaged: the server's MD5 is not the MD5 of what was sent
+        return puts.incrementAndGet() == 1 ? PutResult.md5("00ff", "abcd") : PutResult.md5("abcd", "ABCD");
+      }
+
+      @Override
+      public void delete(String key) throws IOException {
+        deletes.add(key);
+        super.delete(key);
+      }
+    };
+    Path f = file("a", 1000, 12);
+    try (TransferEngine e = engine(s, 2)) {
+      assertThat(e.upload(List.of(upload(f, "k/a")), j -> {})).isEmpty();
+    }
+    assertThat(puts.get()).isEqualTo(2);
+    assertThat(deletes).containsExactly("k/a");
+    // without retries left, the damage is the failure
+    puts.set(0);
+    try (TransferEngine e = engine(s, 0)) {
+      assertThat(e.upload(List.of(upload(f, "k/b")), j -> {})).singleElement()
+          .satisfies(x -> assertThat(x.message()).contains("damaged in transit"));
+    }
+    assertThat(deletes).containsExactly("k/a", "k/b");
+  }
+
+  @Test
+  void aFailedDownloadForSeveralPathsNamesEveryOne() throws Exception {
+    FsStore inner = new FsStore(tmp.resolve("store"));
+    inner.prepare();
+    Path src = file("a", 1000, 13);
+    TransferEngine.DownloadJob j = new TransferEngine.DownloadJob("missing", 1000, Hasher.hash(src).sha256(),
+        List.of(new TransferEngine.Target(tmp.resolve("out/x"), 1, "mac/x.pkg"),
+            new TransferEngine.Target(tmp.resolve("out/y"), 1, "win/y.pkg")), "mac/x.pkg");
+    try (TransferEngine e = engine(inner, 0)) {
+      assertThat(e.download(List.of(j), tmp.resolve("partial"), x -> {})).singleElement().satisfies(f -> {
+        assertThat(f.kind()).isEqualTo(Failure.Kind.MISSING);
+        assertThat(f.message()).contains("mac/x.pkg").contains("win/y.pkg");
+      });
+    }
+    assertThat(tmp.resolve("out/x")).doesNotExist();
+    assertThat(tmp.resolve("out/y")).doesNotExist();
   }
 
   @Test

@@ -4,34 +4,33 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
+import org.pantri.io.AtomicFiles;
 import org.pantri.store.Keys;
 import org.pantri.store.ObjectInfo;
 import org.pantri.store.ObjectNotFoundException;
 import org.pantri.store.ObjectStore;
 import org.pantri.store.PutMeta;
+import org.pantri.store.PutResult;
 import org.pantri.store.StoreException;
 
 /**
  * Objects as plain files under a root directory (a local disk, an NFS/SMB mount, a USB drive).
- * Each object is written to a temp file beside its final name, synced, then renamed, so readers
+ * Each object is written to a temp file beside its final name, synced, then renamed ({@link AtomicFiles}), so readers
  * never see a partial object. The file's mtime carries the source's mtime.
  */
 public final class FsStore implements ObjectStore {
-  private static final String TMP_PREFIX = ".pantri-tmp-";
+  private static final String TMP_PREFIX = AtomicFiles.TMP_PREFIX;
   private final Path root;
 
   public FsStore(Path root) {
@@ -49,6 +48,9 @@ public final class FsStore implements ObjectStore {
 
   @Override
   public void prepare() throws IOException {
+    if (Files.exists(root) && !Files.isDirectory(root)) {
+      throw notADirectory();
+    }
     try {
       Files.createDirectories(root);
     } catch (IOException e) {
@@ -61,10 +63,17 @@ public final class FsStore implements ObjectStore {
 
   @Override
   public void prepareForReading() throws IOException {
+    if (Files.exists(root) && !Files.isDirectory(root)) {
+      throw notADirectory();
+    }
     if (!Files.isDirectory(root)) {
       throw new StoreException("store directory " + root + " does not exist; check storage_url"
           + " (retrieve never creates it)");
     }
+  }
+
+  private StoreException notADirectory() {
+    return new StoreException(root + " is a file, not a directory; storage_url for the fs store must name a directory");
   }
 
   private Path path(String key) throws StoreException {
@@ -114,12 +123,10 @@ public final class FsStore implements ObjectStore {
   }
 
   @Override
-  public void put(String key, Path source, PutMeta meta) throws IOException {
+  public PutResult put(String key, Path source, PutMeta meta) throws IOException {
     Path target = path(key);
-    Path dir = target.getParent();
-    Files.createDirectories(dir);
-    Path tmp = dir.resolve(TMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-    try {
+    Files.createDirectories(target.getParent());
+    AtomicFiles.write(target, tmp -> {
       try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
           FileChannel out =
               FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -137,23 +144,28 @@ public final class FsStore implements ObjectStore {
               "source " + source + " has " + done + " bytes, expected " + meta.size());
         }
         out.force(true);
+      } catch (FileAlreadyExistsException e) {
+        throw new StoreException("temp file collision in " + target.getParent(), e);
       }
       Files.setLastModifiedTime(tmp, FileTime.fromMillis(meta.mtimeSeconds() * 1000));
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (FileAlreadyExistsException e) {
-      throw new StoreException("temp file collision in " + dir, e);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    }, true);
+    return PutResult.unchecked(null); // a local copy: nothing in between to damage the bytes
   }
 
   @Override
   public InputStream open(String key, long offset) throws IOException {
     Path p = path(key);
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(p, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      throw new ObjectNotFoundException(key, describe());
+    }
+    if (!a.isRegularFile()) {
+      // A FIFO or device would block the reader (or never end); a directory is no object either.
+      throw new StoreException("object '" + key + "' in " + describe() + " is not a regular file ("
+          + (a.isDirectory() ? "a directory" : "a FIFO, socket or device") + "); it cannot be read");
+    }
     FileChannel ch;
     try {
       ch = FileChannel.open(p, StandardOpenOption.READ);

@@ -7,9 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import org.pantri.store.FileRange;
 import software.amazon.awssdk.http.ContentStreamProvider;
 
 /**
@@ -68,29 +67,7 @@ final class FileSlice implements ContentStreamProvider, AutoCloseable {
    * verify it before storing, which is the only integrity check they all support.
    */
   static String md5Base64(Path file, long offset, long length) throws IOException {
-    MessageDigest md;
-    try {
-      md = MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK always has MD5", e);
-    }
-    ByteBuffer buf = ByteBuffer.allocate(BUF);
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long pos = offset;
-      long end = offset + length;
-      while (pos < end) {
-        buf.clear();
-        buf.limit((int) Math.min(BUF, end - pos));
-        int n = ch.read(buf, pos);
-        if (n < 0) {
-          throw new IOException(file + " ended at " + pos + ", expected " + end + " bytes");
-        }
-        buf.flip();
-        md.update(buf);
-        pos += n;
-      }
-    }
-    return Base64.getEncoder().encodeToString(md.digest());
+    return Base64.getEncoder().encodeToString(FileRange.md5(file, offset, length));
   }
 
   /** Reads exactly the slice via positional reads, so it needs no shared channel position. */

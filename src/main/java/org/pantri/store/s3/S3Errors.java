@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Set;
 import javax.net.ssl.SSLException;
+import org.pantri.store.HttpStatuses;
 import org.pantri.store.AuthException;
 import org.pantri.store.RetryableStoreException;
 import org.pantri.store.StoreException;
@@ -29,7 +30,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 final class S3Errors {
   private S3Errors() {}
 
-  private static final Set<Integer> RETRYABLE_STATUS = Set.of(408, 429, 500, 502, 503, 504);
   private static final Set<String> RETRYABLE_CODES =
       Set.of("SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "Throttling",
           "ThrottlingException", "RequestLimitExceeded", "OperationAborted");
@@ -73,7 +73,7 @@ final class S3Errors {
     String id = e.requestId() == null ? "" : ", request id " + e.requestId();
     String head = what + " on " + where + " failed: HTTP " + status
         + (code == null || code.isEmpty() ? "" : " " + code);
-    if (RETRYABLE_STATUS.contains(status) || (code != null && RETRYABLE_CODES.contains(code))) {
+    if (HttpStatuses.isRetryable(status) || (code != null && RETRYABLE_CODES.contains(code))) {
       return new RetryableStoreException(head + id, retryAfter(e), e);
     }
     // A wrong region looks like a redirect or a malformed signature; S3 names the right one.
@@ -142,8 +142,6 @@ final class S3Errors {
   }
 
   private static Duration retryAfter(AwsServiceException e) {
-    String v = header(e, "Retry-After");
-    // Only the delta-seconds form; an HTTP-date is rare from S3 and the engine backs off anyway.
-    return v != null && v.matches("\\d{1,6}") ? Duration.ofSeconds(Long.parseLong(v)) : null;
+    return HttpStatuses.retryAfter(header(e, "Retry-After"));
   }
 }

@@ -2,13 +2,10 @@ package org.pantri.store.swift;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import org.pantri.store.FileRange;
 
 /**
  * A request body of {@code length} bytes of a file from {@code offset}, streamed (never held in
@@ -37,24 +34,8 @@ final class FileRangeBody implements SwiftHttp.Body {
   @Override
   public void writeTo(OutputStream out) throws IOException {
     sentMd5 = null;
-    MessageDigest md = md5();
-    byte[] b = new byte[(int) Math.min(BUFFER, Math.max(1, length))];
-    ByteBuffer buf = ByteBuffer.wrap(b);
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long pos = offset;
-      long end = offset + length;
-      while (pos < end) {
-        buf.clear();
-        buf.limit((int) Math.min(b.length, end - pos));
-        int n = ch.read(buf, pos);
-        if (n < 0) {
-          throw new IOException(file + " became shorter while it was uploaded (expected " + end + " bytes)");
-        }
-        md.update(b, 0, n);
-        out.write(b, 0, n);
-        pos += n;
-      }
-    }
+    MessageDigest md = FileRange.md5();
+    FileRange.copy(file, offset, length, out, md);
     sentMd5 = HexFormat.of().formatHex(md.digest());
   }
 
@@ -65,15 +46,6 @@ final class FileRangeBody implements SwiftHttp.Body {
 
   /** MD5 hex of the range, read from disk in a separate pass (for the ETag request header). */
   String computeMd5() throws IOException {
-    writeTo(OutputStream.nullOutputStream());
-    return sentMd5;
-  }
-
-  static MessageDigest md5() {
-    try {
-      return MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK lacks MD5", e);
-    }
+    return FileRange.md5Hex(file, offset, length);
   }
 }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.pantri.store.HttpStatuses;
 import org.pantri.store.RetryableStoreException;
 import org.pantri.store.StoreException;
 
@@ -222,21 +223,11 @@ final class SwiftHttp {
   }
 
   static boolean isRetryableStatus(int s) {
-    return s == 408 || s == 429 || s == 500 || s == 502 || s == 503 || s == 504;
+    return HttpStatuses.isRetryable(s);
   }
 
-  /** Retry-After as seconds (Swift's ratelimit sends seconds); dates are ignored. */
   static Duration retryAfter(Resp r) {
-    Optional<String> v = r.header("Retry-After");
-    if (v.isEmpty()) {
-      return null;
-    }
-    try {
-      double secs = Double.parseDouble(v.get().trim());
-      return secs < 0 ? null : Duration.ofMillis((long) Math.ceil(secs * 1000));
-    } catch (NumberFormatException e) {
-      return null;
-    }
+    return HttpStatuses.retryAfter(r.header("Retry-After").orElse(null));
   }
 
   /**

@@ -11,7 +11,9 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import org.pantri.store.MultipartStore;
+import org.pantri.store.PartPlan;
 import org.pantri.store.PutMeta;
+import org.pantri.store.PutResult;
 import org.pantri.store.StoreException;
 
 /**
@@ -33,6 +35,7 @@ final class SwiftSlo implements MultipartStore.MultipartUpload {
   private final String key;
   private final PutMeta meta;
   private final String prefix;
+  private final PartPlan plan;
 
   SwiftSlo(SwiftStore store, String key, PutMeta meta) throws StoreException {
     if (meta.sha256() == null || !meta.sha256().matches("[0-9a-fA-F]{64}")) {
@@ -41,7 +44,8 @@ final class SwiftSlo implements MultipartStore.MultipartUpload {
     this.store = store;
     this.key = key;
     this.meta = meta;
-    String tail = "/slo/" + meta.sha256().toLowerCase() + "/" + store.partSize() + "/";
+    this.plan = new PartPlan(meta.size(), store.partSize(meta.size()));
+    String tail = "/slo/" + meta.sha256().toLowerCase() + "/" + plan.partSize() + "/";
     String p = store.container() + "/" + key + tail;
     if (p.getBytes(StandardCharsets.UTF_8).length + 8 > MAX_NAME) {
       p = store.container() + "/" + sha256(key) + tail; // very long keys: keep names legal
@@ -63,12 +67,11 @@ final class SwiftSlo implements MultipartStore.MultipartUpload {
   }
 
   int partCount() {
-    return (int) Math.max(1, (meta.size() + store.partSize() - 1) / store.partSize());
+    return plan.count();
   }
 
   long partLength(int number) {
-    long start = (number - 1) * store.partSize();
-    return Math.max(0, Math.min(store.partSize(), meta.size() - start));
+    return plan.length(number);
   }
 
   @Override
@@ -91,14 +94,18 @@ final class SwiftSlo implements MultipartStore.MultipartUpload {
   }
 
   @Override
-  public String putPart(int number, Path file, long offset, long length) throws IOException {
-    if (number < 1 || number > partCount() || length != partLength(number)
-        || offset != (number - 1) * store.partSize()) {
+  public PutResult putPart(int number, Path file, long offset, long length) throws IOException {
+    if (!plan.matches(number, offset, length)) {
       throw new StoreException("part " + number + " of '" + key + "' (offset " + offset + ", " + length
-          + " bytes) does not match part size " + store.partSize() + " and object size " + meta.size());
+          + " bytes) does not match part size " + plan.partSize() + " and object size " + meta.size());
     }
     return store.upload(store.segmentContainer(), segmentName(number), new FileRangeBody(file, offset, length),
         "upload of segment " + number + " of '" + key + "'");
+  }
+
+  @Override
+  public void discardPart(int number) {
+    store.deleteQuietly(store.segmentContainer(), segmentName(number));
   }
 
   @Override
@@ -127,7 +134,9 @@ final class SwiftSlo implements MultipartStore.MultipartUpload {
         "X-Object-Meta-Sha256", meta.sha256())) {
       if (r.status() == 400) {
         // Swift checked each segment's etag and size; a mismatch means a segment changed.
-        throw new StoreException("Swift refused the manifest of '" + key + "': " + r.errorText());
+        String text = r.errorText();
+        throw new StoreException("Swift refused the manifest of '" + key + "': " + text
+            + (text.contains("segments must be") ? " (raise segment_size so that fewer segments are needed)" : ""));
       }
       if (!r.ok()) {
         throw SwiftHttp.statusError(r, what, store.container(), store.describe());

@@ -11,12 +11,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.pantri.store.AuthException;
+import org.pantri.store.CredentialsExpiredException;
+import org.pantri.store.Reauthenticating;
 import org.pantri.store.Keys;
 import org.pantri.store.MultipartStore;
 import org.pantri.store.ObjectInfo;
 import org.pantri.store.ObjectNotFoundException;
+import org.pantri.store.PartPlan;
 import org.pantri.store.PutMeta;
-import org.pantri.store.RetryableStoreException;
+import org.pantri.store.PutResult;
 import org.pantri.store.StoreException;
 import org.pantri.store.StoreSettings;
 import org.slf4j.Logger;
@@ -25,12 +28,14 @@ import org.slf4j.LoggerFactory;
 /**
  * OpenStack Swift over its REST API. Whole files are single PUTs whose MD5 is checked against
  * Swift's ETag; files above {@link #partSize()} become Static Large Objects (see {@link SwiftSlo}).
- * Every request carries the current token; a 401 triggers one shared re-authentication and one
- * repeat of the request.
+ * Every request carries the current token; a 401 is a {@link CredentialsExpiredException}, and the
+ * engine asks for one shared re-authentication ({@link Reauthenticating}) and repeats the call.
  */
-final class SwiftStore implements MultipartStore {
+final class SwiftStore implements MultipartStore, Reauthenticating {
   static final long DEFAULT_SEGMENT_SIZE = 4L << 30;
   static final int LISTING_LIMIT = 10_000;
+  /** Swift's default max_manifest_segments, assumed when /info does not say. */
+  static final int DEFAULT_MAX_SEGMENTS = 1000;
   private static final Logger LOG = LoggerFactory.getLogger(SwiftStore.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -42,6 +47,7 @@ final class SwiftStore implements MultipartStore {
   private final boolean etagHeader;
   private final SwiftAuthenticator auth;
   private volatile boolean segmentContainerReady;
+  private volatile Integer maxSegments;
 
   public SwiftStore(StoreSettings settings) throws StoreException {
     this.settings = settings;
@@ -93,6 +99,83 @@ final class SwiftStore implements MultipartStore {
   @Override
   public long partSize() {
     return partSize;
+  }
+
+  /**
+   * {@link #partSize()}, raised (to whole KiB) when the file would need more segments than one
+   * manifest may list on this cluster ({@link #maxSegments()}): better larger segments than 1,500
+   * uploaded segments and a refused manifest.
+   */
+  @Override
+  public long partSize(long fileSize) {
+    if (fileSize <= partSize) {
+      return partSize;
+    }
+    int max = maxSegments();
+    long fit = PartPlan.fit(fileSize, partSize, max, 1024);
+    if (fit != partSize) {
+      LOG.info("{} bytes in segments of {} bytes would be more than the {} segments a manifest may list at {};"
+          + " using segments of {} bytes", fileSize, partSize, max, SwiftUrls.printable(infoUrl()), fit);
+    }
+    return fit;
+  }
+
+  /**
+   * The most segments one manifest may list: the smaller of {@code slo.max_manifest_segments}
+   * and {@code swift.max_manifest_segments} from the cluster's {@code GET /info}, read once when
+   * first needed; Swift's default (1,000) when /info is disabled or unreadable.
+   */
+  int maxSegments() {
+    Integer m = maxSegments;
+    if (m == null) {
+      synchronized (this) {
+        if (maxSegments == null) {
+          maxSegments = readMaxSegments();
+        }
+        m = maxSegments;
+      }
+    }
+    return m;
+  }
+
+  private String infoUrl() {
+    try {
+      java.net.URI u = V1Auth.uri(auth.session().storageUrl());
+      String path = u.getRawPath() == null ? "" : u.getRawPath();
+      int v1 = path.indexOf("/v1/");
+      String base = v1 >= 0 ? path.substring(0, v1) : "";
+      return u.getScheme() + "://" + u.getRawAuthority() + base + "/info";
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private int readMaxSegments() {
+    String info = infoUrl();
+    if (info != null) {
+      try (SwiftHttp.Resp r = SwiftHttp.send(new SwiftHttp.Request("GET", V1Auth.uri(info)).timeout(timeout),
+          "GET /info")) {
+        if (r.ok()) {
+          JsonNode n = JSON.readTree(r.body());
+          int max = Integer.MAX_VALUE;
+          for (String section : List.of("slo", "swift")) {
+            JsonNode v = n.path(section).path("max_manifest_segments");
+            if (v.canConvertToInt() && v.asInt() > 0) {
+              max = Math.min(max, v.asInt());
+            }
+          }
+          if (max != Integer.MAX_VALUE) {
+            LOG.debug("{}: at most {} segments per manifest", info, max);
+            return max;
+          }
+        } else {
+          LOG.debug("{} answered HTTP {}", info, r.status());
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("could not read {}: {}", info, e.getMessage());
+      }
+    }
+    return DEFAULT_MAX_SEGMENTS;
   }
 
   // ---- prepare / container ----
@@ -201,41 +284,45 @@ final class SwiftStore implements MultipartStore {
   }
 
   /**
-   * Sends one request with the current token. On 401 the token is renewed (once for all threads
-   * that saw it fail) and the request repeated once; a second 401 is an {@link AuthException}.
+   * Sends one request with the current token. A 401 is reported as a
+   * {@link CredentialsExpiredException} naming the session, for the engine to re-authenticate
+   * ({@link #reauthenticate}) and repeat the call once.
    */
   SwiftHttp.Resp exec(String method, String rel, SwiftHttp.Body body, Duration t,
       String what, String... headers) throws IOException {
     SwiftSession s = auth.session();
-    for (int attempt = 0; ; attempt++) {
-      SwiftHttp.Request req = new SwiftHttp.Request(method, V1Auth.uri(s.storageUrl() + rel))
-          .header("X-Auth-Token", s.token()).body(body).timeout(t);
-      for (int i = 0; i + 1 < headers.length; i += 2) {
-        req.header(headers[i], headers[i + 1]);
-      }
-      SwiftHttp.Resp r;
-      try {
-        r = SwiftHttp.send(req, what);
-      } catch (SwiftHttp.BodyNotSentException e) {
-        // Swift may have refused the token before reading the body; one HEAD tells.
-        if (attempt > 0 || SwiftAuthenticator.headStatus(s, container, timeout) != 401) {
-          throw e;
-        }
-        LOG.debug("token rejected during {} (connection closed while sending), re-authenticating", what);
-        s = auth.reauthenticate(s);
-        continue;
-      }
-      if (r.status() != 401) {
-        return r;
-      }
-      r.close();
-      if (attempt > 0) {
-        throw new AuthException("Swift rejected a fresh token for " + what + " at " + SwiftUrls.printable(s.storageUrl())
-            + "; check that the user may use this account or run `pantri auth`");
-      }
-      LOG.debug("token rejected during {}, re-authenticating", what);
-      s = auth.reauthenticate(s);
+    SwiftHttp.Request req = new SwiftHttp.Request(method, V1Auth.uri(s.storageUrl() + rel))
+        .header("X-Auth-Token", s.token()).body(body).timeout(t);
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      req.header(headers[i], headers[i + 1]);
     }
+    SwiftHttp.Resp r;
+    try {
+      r = SwiftHttp.send(req, what);
+    } catch (SwiftHttp.BodyNotSentException e) {
+      // Swift may have refused the token before reading the body; one HEAD tells.
+      if (SwiftAuthenticator.headStatus(s, container, timeout) != 401) {
+        throw e;
+      }
+      throw expired(s, what + " (connection closed while sending)");
+    }
+    if (r.status() != 401) {
+      return r;
+    }
+    r.close();
+    throw expired(s, what);
+  }
+
+  private static CredentialsExpiredException expired(SwiftSession s, String what) {
+    LOG.debug("token rejected during {}", what);
+    return new CredentialsExpiredException("Swift rejected the token for " + what + " at "
+        + SwiftUrls.printable(s.storageUrl()) + " (HTTP 401)", s);
+  }
+
+  /** Logs in again unless another thread already replaced {@code expired}: one login for all. */
+  @Override
+  public void reauthenticate(Object expired) throws IOException {
+    auth.reauthenticate(expired instanceof SwiftSession s ? s : null);
   }
 
   static String objectPath(String container, String key) {
@@ -323,19 +410,19 @@ final class SwiftStore implements MultipartStore {
   }
 
   @Override
-  public void put(String key, Path source, PutMeta meta) throws IOException {
+  public PutResult put(String key, Path source, PutMeta meta) throws IOException {
     Keys.check(key);
-    upload(container, key, new FileRangeBody(source, 0, meta.size()), "upload of '" + key + "'",
+    return upload(container, key, new FileRangeBody(source, 0, meta.size()), "upload of '" + key + "'",
         "X-Object-Meta-Mtime", formatMtime(meta.mtimeSeconds()), "X-Object-Meta-Sha256", meta.sha256());
   }
 
   /**
-   * PUTs a file range and makes sure Swift stored exactly those bytes. Returns the ETag. In the
-   * default "stream" mode the MD5 is computed while sending and compared with Swift's ETag
-   * afterwards (one read of the file); in "header" mode it is computed first and sent as the ETag
-   * header, so Swift itself refuses a damaged body with 422 (two reads of the file).
+   * PUTs a file range and reports Swift's ETag with the MD5 of what was sent, for the engine to
+   * compare. In the default "stream" mode the MD5 is computed while sending (one read of the
+   * file); in "header" mode it is computed first and sent as the ETag header, so Swift itself
+   * refuses a damaged body with 422 (two reads of the file).
    */
-  String upload(String cont, String name, FileRangeBody body, String what, String... meta) throws IOException {
+  PutResult upload(String cont, String name, FileRangeBody body, String what, String... meta) throws IOException {
     String expected = etagHeader ? body.computeMd5() : null;
     List<String> headers = new ArrayList<>(List.of(meta));
     if (expected != null) {
@@ -351,19 +438,11 @@ final class SwiftStore implements MultipartStore {
         throw SwiftHttp.statusError(r, what, cont, url(""));
       }
       String etag = r.header("Etag").map(e -> e.replace("\"", "")).orElse(null);
-      if (expected == null) {
-        String sent = body.sentMd5();
-        if (sent == null || !sent.equalsIgnoreCase(etag)) {
-          deleteQuietly(cont, name);
-          throw new RetryableStoreException(what + " was damaged in transit: Swift stored MD5 " + etag
-              + " but the file's bytes have MD5 " + sent + "; the object was removed", null);
-        }
-      }
-      return etag;
+      return PutResult.md5(etag, expected != null ? expected : body.sentMd5());
     }
   }
 
-  private void deleteQuietly(String cont, String name) {
+  void deleteQuietly(String cont, String name) {
     try (SwiftHttp.Resp r = exec("DELETE", objectPath(cont, name), null, timeout, "delete of '" + name + "'")) {
       LOG.debug("removed damaged upload {} (HTTP {})", name, r.status());
     } catch (IOException e) {

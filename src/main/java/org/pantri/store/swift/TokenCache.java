@@ -6,17 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.ByteBuffer;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
-import java.util.concurrent.ThreadLocalRandom;
+import org.pantri.io.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,11 +96,8 @@ final class TokenCache {
 
   /** Replaces {@code file} atomically with {@code bytes}, readable by the owner only from the start. */
   static void writeOwnerOnly(Path file, byte[] bytes) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = dir.resolve(".pantri-tmp-" + ProcessHandle.current().pid() + "-"
-        + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-    try {
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    AtomicFiles.write(file, tmp -> {
       try (SeekableByteChannel ch = Files.newByteChannel(tmp,
           EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly())) {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
@@ -110,14 +105,7 @@ final class TokenCache {
           ch.write(buf);
         }
       }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    }, true);
   }
 
   static FileAttribute<?>[] ownerOnly() {

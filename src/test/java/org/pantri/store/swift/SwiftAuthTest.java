@@ -248,6 +248,9 @@ class SwiftAuthTest {
     store.put("before", f, meta);
     String oldToken = tokenJson().get("auth_token").asText();
     expireToken(oldToken);
+    // the engine's path: one retrier for the store, shared by all transfer threads
+    org.pantri.transfer.Retrier retrier = new org.pantri.transfer.Retrier(org.pantri.transfer.RetryPolicy.of(3),
+        org.pantri.transfer.ProgressListener.NONE, new org.pantri.transfer.Cancellation(), store);
 
     int threads = 8;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -258,10 +261,12 @@ class SwiftAuthTest {
         int n = i;
         Callable<byte[]> task = () -> {
           go.await();
-          store.put("after/" + n, f, meta);
-          try (var in = store.open("before", 0)) {
-            return in.readAllBytes();
-          }
+          retrier.call("after/" + n, () -> store.put("after/" + n, f, meta));
+          return retrier.call("before", () -> {
+            try (var in = store.open("before", 0)) {
+              return in.readAllBytes();
+            }
+          });
         };
         results.add(pool.submit(task));
       }
@@ -291,7 +296,9 @@ class SwiftAuthTest {
     PutMeta meta = new PutMeta(data.length, 1_600_000_000L, HexFormat.of().formatHex(
         MessageDigest.getInstance("SHA-256").digest(data)));
     expireToken(tokenJson().get("auth_token").asText());
-    store.put("big", f, meta);
+    org.pantri.transfer.Retrier retrier = new org.pantri.transfer.Retrier(org.pantri.transfer.RetryPolicy.of(3),
+        org.pantri.transfer.ProgressListener.NONE, new org.pantri.transfer.Cancellation(), store);
+    retrier.call("big", () -> store.put("big", f, meta));
     try (var in = store.open("big", 0)) {
       assertThat(in.readAllBytes()).isEqualTo(data);
     }

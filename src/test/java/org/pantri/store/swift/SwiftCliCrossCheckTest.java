@@ -95,7 +95,7 @@ class SwiftCliCrossCheckTest {
     Map<Integer, String> parts = new TreeMap<>();
     for (int i = 1; i <= 3; i++) {
       long off = (long) (i - 1) * part;
-      parts.put(i, up.putPart(i, big, off, Math.min(part, Files.size(big) - off)));
+      parts.put(i, up.putPart(i, big, off, Math.min(part, Files.size(big) - off)).etag());
     }
     up.complete(parts);
 

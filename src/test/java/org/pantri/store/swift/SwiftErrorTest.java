@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
@@ -96,7 +97,13 @@ class SwiftErrorTest {
       env.put("ST_AUTH", fake.url("/auth/v1.0"));
       SwiftStore store = new SwiftStore(SwiftTestEnv.settings(dir, "c", env));
       store.prepare();
-      assertThatThrownBy(() -> store.stat("k")).isInstanceOf(AuthException.class)
+      // the store reports the expiry as a fact; the engine's retrier re-authenticates once
+      assertThatThrownBy(() -> store.stat("k")).isInstanceOf(org.pantri.store.CredentialsExpiredException.class);
+      assertThat(auths.get()).isEqualTo(1);
+      org.pantri.transfer.Retrier retrier = new org.pantri.transfer.Retrier(org.pantri.transfer.RetryPolicy.of(3),
+          org.pantri.transfer.ProgressListener.NONE, new org.pantri.transfer.Cancellation(), store);
+      assertThatThrownBy(() -> retrier.call("k", () -> store.stat("k"))).isInstanceOf(AuthException.class)
+          .isNotInstanceOf(org.pantri.store.CredentialsExpiredException.class)
           .hasMessageContaining("pantri auth")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("AUTH_tknew"));
       assertThat(auths.get()).isEqualTo(2);
@@ -116,8 +123,19 @@ class SwiftErrorTest {
       SwiftStore store = new SwiftStore(tokenSettings(fake.url("/v1/AUTH_x"), "c"));
       store.prepare();
       Path f = Files.writeString(dir.resolve("f"), "hello");
-      assertThatThrownBy(() -> store.put("k", f, new PutMeta(5, 1, "00")))
-          .isInstanceOf(RetryableStoreException.class).hasMessageContaining("damaged");
+      // the store reports the facts: Swift's ETag and the MD5 of the bytes it sent
+      org.pantri.store.PutResult r = store.put("k", f, new PutMeta(5, 1, "00"));
+      assertThat(r.etag()).isEqualTo("0123456789abcdef0123456789abcdef");
+      assertThat(r.sentMd5()).isEqualTo("5d41402abc4b2a76b9719d911017c592"); // MD5("hello")
+      assertThat(r.damaged()).isTrue();
+      // the engine decides: the damaged copy is removed and the upload fails as retryable
+      try (org.pantri.transfer.TransferEngine e = new org.pantri.transfer.TransferEngine(store, 1,
+          new org.pantri.transfer.RetryPolicy(0, java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(1)),
+          org.pantri.transfer.ProgressListener.NONE, new org.pantri.transfer.Cancellation())) {
+        assertThat(e.upload(List.of(new org.pantri.transfer.TransferEngine.UploadJob("k", f, new PutMeta(5,
+            Files.getLastModifiedTime(f).toMillis() / 1000, "00"), "k")), j -> {}))
+            .singleElement().satisfies(x -> assertThat(x.message()).contains("damaged"));
+      }
       assertThat(fake.requests).contains("DELETE /v1/AUTH_x/c/k");
     }
   }
