@@ -48,7 +48,7 @@ final class ExitCodeMapper implements CommandLine.IExecutionExceptionHandler {
     if (r.failed.stream().anyMatch(f -> f.kind() == Failure.Kind.AUTH)) {
       return AUTH;
     }
-    if (!r.failed.isEmpty()) {
+    if (!r.failed.isEmpty() || !r.differences.isEmpty()) {
       return PARTIAL;
     }
     return r.refused.isEmpty() ? OK : REFUSED;

@@ -34,6 +34,10 @@ final class RetrieveCommand implements Callable<Integer> {
   @Option(names = {"-i", "--pitem"}, paramLabel = "PITEM", description = "Retrieve one item, in place next to its pitem.")
   Path pitem;
 
+  @Option(names = "--atomic", description = {"Build the new tree beside the live one and switch DEST (a symlink) with one rename:",
+      "readers see the old tree or the new one, never a mixture. Also the config key atomic = true."})
+  boolean atomic;
+
   @Option(names = "--no-pull", description = "Do not run git pull first (offline use).")
   boolean noPull;
 
@@ -48,6 +52,9 @@ final class RetrieveCommand implements Callable<Integer> {
     if (dest != null) {
       // -d overrides every shelf's destination, like any CLI option overrides the config.
       parent.global.extra.put("dest_sync", dest.toAbsolutePath().normalize().toString());
+    }
+    if (atomic) {
+      parent.global.extra.put("atomic", true);
     }
     return Run.execute(parent.global, json, "retrieve", (repo, ctx) -> {
       Result r = new RetrieveOperation(repo, ctx)

@@ -120,7 +120,20 @@ final class Run {
     if (failed.size() > SUMMARY_FAILURES) {
       log.error("failed: ... and " + (failed.size() - SUMMARY_FAILURES) + " more (--json lists every one)");
     }
-    if (verb.equals("auth")) {
+    if (verb.equals("auth") || verb.equals("rollback")) {
+      return;
+    }
+    if (verb.equals("verify")) {
+      log.log(r.differences.isEmpty() ? Log.Level.INFO : Log.Level.WARN, (r.differences.isEmpty() ? "verified: " : "verify: ")
+          + r.skipped.size() + " as expected, " + r.differences.size() + " difference(s)"
+          + (r.differences.isEmpty() ? "" : " — pantri verify --repair (or retrieve --force) fixes them"), false);
+      return;
+    }
+    if (verb.equals("status")) {
+      log.log(Log.Level.INFO, "status: store would upload or update " + r.stored.size() + "; retrieve of "
+          + (r.commit == null ? "HEAD" : r.commit.substring(0, 12)) + " would download " + r.retrieved.size()
+          + ", copy " + r.copied.size() + ", remove " + r.removed.size()
+          + (r.refused.isEmpty() ? "" : "; " + r.refused.size() + " refused"), false);
       return;
     }
     StringBuilder sb = new StringBuilder(r.dryRun ? "dry run, would have: " : "");
@@ -137,7 +150,9 @@ final class Run {
     }
     sb.append(", failed ").append(r.failed.size()).append(", refused ").append(r.refused.size());
     if (!r.dryRun) {
-      sb.append(String.format(java.util.Locale.ROOT, " (%s in %.1f s)", Progress.human(r.bytes.sum()), secs));
+      long reused = r.reusedBytes.sum();
+      sb.append(String.format(java.util.Locale.ROOT, " (%s%s in %.1f s)", Progress.human(r.bytes.sum()),
+          reused > 0 ? " transferred, " + Progress.human(reused) + " reused from the destination" : "", secs));
     }
     if (r.interrupted) {
       sb.append(" — interrupted; run the same command again to finish");
@@ -156,18 +171,30 @@ final class Run {
     m.put("command", verb);
     m.put("dry_run", r.dryRun);
     m.put("exit_code", ExitCodeMapper.of(r));
-    if (verb.equals("store")) {
-      m.put("stored", sorted(r.stored));
-    } else {
+    if (verb.equals("store") || verb.equals("status")) {
+      m.put(verb.equals("status") ? "would_store" : "stored", sorted(r.stored));
+    }
+    if (verb.equals("status")) {
+      m.put("would_retrieve", sorted(r.retrieved));
+      m.put("would_copy", sorted(r.copied));
+      m.put("would_remove", sorted(r.removed));
+      m.put("commit", r.commit);
+    } else if (!verb.equals("store") && !verb.equals("verify")) {
       m.put("retrieved", sorted(r.retrieved));
       m.put("copied", sorted(r.copied));
       m.put("removed", sorted(r.removed));
       m.put("up_to_date_shelves", sorted(r.upToDateShelves));
     }
-    m.put("skipped", sorted(r.skipped));
+    if (verb.equals("verify")) {
+      m.put("differences", sorted(r.differences));
+      m.put("as_expected", r.skipped.size());
+    } else {
+      m.put("skipped", sorted(r.skipped));
+    }
     m.put("refused", sorted(r.refused));
     m.put("failed", r.failed.stream().map(f -> Map.of("path", f.name(), "error", f.message(), "kind", f.kind().json())).toList());
     m.put("bytes", r.bytes.sum());
+    m.put("bytes_reused", r.reusedBytes.sum());
     m.put("interrupted", r.interrupted);
     try {
       System.out.println(JSON.writeValueAsString(m));

@@ -6,6 +6,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.pantri.pitem.PythonJson;
 import org.pantri.plan.RetrievePlanner;
 import org.pantri.plan.RetrievePlanner.DestFact;
 import org.pantri.repo.Git;
+import org.pantri.repo.GitObjects;
 import org.pantri.repo.HostTrust;
 import org.pantri.repo.Layout;
 import org.pantri.repo.Options;
@@ -48,8 +50,7 @@ public final class RetrieveOperation {
     Result result = new Result();
     result.dryRun = req.dryRun();
     try {
-      pull(req);
-      String head = repo.git().head();
+      String head = pull(req);
       result.commit = head;
       if (head == null) {
         throw new PantriException(Category.REPO, repo.root() + " has no commits yet; nothing to retrieve");
@@ -58,12 +59,12 @@ public final class RetrieveOperation {
         retrieveOne(req, head, result);
         return result;
       }
-      List<String> shelves = shelves(req);
+      List<String> shelves = shelves(req, head);
       // Shelves may have their own destinations; each destination is locked and tracked on its own.
       Map<Path, List<String>> byDest = new LinkedHashMap<>();
       Map<String, Options> opts = new LinkedHashMap<>();
       for (String s : shelves) {
-        Options o = options(s);
+        Options o = options(s.equals(TOP) ? null : s);
         opts.put(s, o);
         byDest.computeIfAbsent(o.destSync(), k -> new ArrayList<>()).add(s);
       }
@@ -86,35 +87,60 @@ public final class RetrieveOperation {
       throw new PantriException(Category.REPO, e.getMessage(), e);
     } catch (IOException e) {
       throw new PantriException(Category.PARTIAL, e.getMessage(), e);
+    } finally {
+      if (gitObjects != null) {
+        gitObjects.close();
+        gitObjects = null;
+      }
     }
   }
 
-  private void pull(RetrieveRequest req) throws IOException {
-    if (!req.pull()) {
-      return;
-    }
-    if (req.dryRun()) {
-      ctx.reporter().info("dry run: not pulling; planning against the current checkout");
-      return;
-    }
-    if (!repo.git().hasUpstream()) {
+  /**
+   * Pulls, and returns the commit to sync: HEAD after the pull. A dry run fetches instead and plans
+   * against the upstream commit, so it shows what the pull would bring, without merging anything.
+   */
+  private String pull(RetrieveRequest req) throws IOException {
+    if (req.pull() && repo.git().hasUpstream()) {
+      if (req.dryRun()) {
+        repo.git().fetch();
+        String upstream = repo.git().revParse("@{u}");
+        ctx.reporter().info("dry run: fetched; planning against the upstream commit "
+            + upstream.substring(0, 12) + " (nothing merged)");
+        return upstream;
+      }
+      repo.git().pull();
+      // The pull may have changed pantri.toml: the options of this run are those of the new commit.
+      repo.reloadConfig();
+    } else if (req.pull()) {
       ctx.reporter().info("no upstream branch to pull from; using the current checkout");
-      return;
     }
-    repo.git().pull();
-    // The pull may have changed pantri.toml: the options of this run are those of the new commit.
-    repo.reloadConfig();
+    return repo.git().head();
   }
 
-  private List<String> shelves(RetrieveRequest req) throws IOException, PantriException {
-    List<String> all = repo.shelfNames();
+  /**
+   * The shelves of the commit (directories under shelves/, hidden ones excluded) — never of the
+   * work tree — plus {@link #TOP} for files directly under shelves/ when every shelf is wanted.
+   */
+  private List<String> shelves(RetrieveRequest req, String commit) throws IOException, PantriException {
+    List<String> all = new ArrayList<>();
+    boolean top = false;
+    for (Map.Entry<String, Boolean> e : objects().children(commit, Repository.SHELVES).entrySet()) {
+      if (!e.getValue()) {
+        top = true;
+      } else if (!e.getKey().startsWith(".")) {
+        all.add(e.getKey());
+      }
+    }
     if (req.shelves().isEmpty()) {
+      if (top) {
+        all.add(TOP);
+      }
       return all;
     }
     for (String s : req.shelves()) {
       if (!all.contains(s)) {
-        throw new PantriException(Category.USAGE, "no shelf named '" + s + "' under " + repo.shelves()
-            + (all.isEmpty() ? "" : "; shelves are: " + String.join(", ", all)));
+        throw new PantriException(Category.USAGE, "no shelf named '" + s + "' under shelves/ at "
+            + commit.substring(0, 12) + (all.isEmpty() ? "" : "; shelves are: " + String.join(", ", all)));
       }
     }
     return req.shelves();
@@ -163,103 +189,146 @@ public final class RetrieveOperation {
       // a destination inside the work tree (the default dest_sync/) must not show in git status
       repo.excludeLocally(List.of(repo.root().relativize(DestinationCheck.realish(dest)) + "/"));
     }
+    Options first = opts.get(shelves.get(0));
+    boolean atomic = Boolean.parseBoolean(first.raw().getOrDefault("atomic", "false"));
+    if (atomic && inPlace) {
+      throw new PantriException(Category.USAGE, "an in-place retrieve cannot be atomic; drop --atomic (or atomic = true)");
+    }
+    Generations gens = atomic ? Generations.at(dest) : null;
+    if (gens != null && !req.dryRun() && DestinationCheck.realish(gens.directory()).startsWith(repo.root())) {
+      repo.excludeLocally(List.of(repo.root().relativize(DestinationCheck.realish(gens.directory())) + "/"));
+    }
     Path stateDir = stateDir(dest);
-    DestinationLock lock = req.dryRun() ? null
-        : DestinationLock.acquire(stateDir.resolve("lock"), "destination " + dest);
+    Path lockFile = gens != null ? gens.directory().resolve(".pantri-lock") : stateDir.resolve("lock");
+    DestinationLock lock = req.dryRun() ? null : DestinationLock.acquire(lockFile, "destination " + dest);
+    Path gen = null;
+    int failedBefore = result.failed.size();
     try {
-      SyncState state = SyncState.load(stateDir);
       DestTree tree = new DestTree(dest);
+      if (gens != null) {
+        // build the next generation beside the live one; DEST keeps serving the old tree meanwhile
+        gen = req.dryRun() ? gens.live() : gens.begin();
+        if (gen == null) {
+          gen = gens.directory().resolve("none-yet");
+        }
+        tree = new DestTree(gen);
+        stateDir = gen.resolve(".pantri");
+      }
+      SyncState state = SyncState.load(stateDir);
       for (String shelf : shelves) {
         if (ctx.cancel().isCancelled()) {
           return;
         }
-        syncShelf(shelf, opts.get(shelf), tree, stateDir, state, head, req, stores, result);
+        syncShelf(shelf, opts.get(shelf), tree, stateDir, state, head, req, stores, result, false);
       }
+      if (req.shelves().isEmpty()) {
+        // shelves synced here before but gone from the commit (git rm -r shelves/x): their files go too
+        for (String key : state.shelves()) {
+          String shelf = key.equals(TOP_STATE) ? TOP : key;
+          if (!shelves.contains(shelf) && !ctx.cancel().isCancelled()) {
+            syncShelf(shelf, options(shelf.equals(TOP) ? null : shelf), tree, stateDir, state, head, req, stores,
+                result, !shelf.equals(TOP));
+          }
+        }
+      }
+      if (gens != null && !req.dryRun()) {
+        if (result.failed.size() == failedBefore && !ctx.cancel().isCancelled()) {
+          int keep = (int) Math.max(1, Long.parseLong(first.raw().getOrDefault("keep_generations", "2").trim()));
+          gens.commit(gen, keep);
+          ctx.reporter().info(dest + " now serves generation " + gen.getFileName() + " (" + head.substring(0, 12)
+              + "); the previous one stays for pantri rollback");
+          gen = null;
+        } else {
+          ctx.reporter().warn(dest + " still serves the previous generation: this one is incomplete; rerun to finish");
+        }
+      }
+    } catch (NumberFormatException e) {
+      throw new PantriException(Category.REPO, "keep_generations must be a whole number", e);
     } finally {
+      if (gen != null && gens != null && !req.dryRun()) {
+        gens.abandon(gen);
+      }
       if (lock != null) {
         lock.close();
       }
     }
   }
 
+  /** The pseudo-shelf of files directly under shelves/ (they belong to no shelf); its state key. */
+  static final String TOP = "";
+  private static final String TOP_STATE = "/";
+
+  private static String stateKey(String shelf) {
+    return shelf.equals(TOP) ? TOP_STATE : shelf;
+  }
+
+  /**
+   * Syncs one shelf (or {@link #TOP}, or a shelf removed from git: then {@code gone}) to what
+   * {@code head} holds: contents from git's objects, git's executable bit, every deletion.
+   */
   private void syncShelf(String shelf, Options o, DestTree tree, Path stateDir, SyncState state,
-      String head, RetrieveRequest req, Stores.Cache stores, Result result)
+      String head, RetrieveRequest req, Stores.Cache stores, Result result, boolean gone)
       throws IOException, PantriException {
-    String last = state.commit(shelf);
+    String label = shelf.equals(TOP) ? "shelves/ (files outside any shelf)" : shelf;
+    String last = state.commit(stateKey(shelf));
     if (!req.force() && head.equals(last)) {
-      result.upToDateShelves.add(shelf);
-      ctx.reporter().info(shelf + ": already up to date at " + head.substring(0, 12)
+      result.upToDateShelves.add(shelf.equals(TOP) ? TOP_STATE : shelf);
+      ctx.reporter().info(label + ": already up to date at " + head.substring(0, 12)
           + " (use --force to check every file)");
       return;
     }
-    Git git = repo.git();
-    String spec = SHELVES_PREFIX + shelf + "/";
-    boolean known = last != null && git.commitExists(last);
-    List<Git.Change> changes = new ArrayList<>();
-    Set<String> removed = new HashSet<>();
-    if (known && !req.force()) {
-      changes.addAll(git.diff(last, head, spec));
-    } else {
-      for (String p : git.lsFiles(spec)) {
-        changes.add(new Git.Change('A', p));
-      }
-      if (known) {
-        for (Git.Change c : git.diff(last, head, spec)) {
-          if (c.status() == 'D') {
-            changes.add(c);
-          }
-        }
-      }
-    }
+    boolean known = last != null && repo.git().commitExists(last);
+    List<GitObjects.Change> changes = changes(shelf, last, known, head, req.force() || gone && !known);
     int refusedBefore = result.refused.size();
     List<RetrievePlanner.WantedObject> objects = new ArrayList<>();
     List<RetrievePlanner.WantedFile> files = new ArrayList<>();
+    Set<String> removed = new HashSet<>();
+    Map<String, String> local = new HashMap<>();
     boolean inPlace = inPlace(tree.root());
-    for (Git.Change c : changes) {
-      String rel = c.path().substring(SHELVES_PREFIX.length());
+    for (GitObjects.Change c : changes) {
+      GitObjects.Entry e = c.entry();
+      String rel = e.path().substring(SHELVES_PREFIX.length());
       boolean isPitem = rel.endsWith(PitemCodec.SUFFIX);
       String target = isPitem ? RetrievePlanner.binaryPathOfPitem(rel) : rel;
       if (c.status() == 'D') {
         removed.add(target);
+        if (isPitem && e.regular()) {
+          oldContent(tree, e, target, local);
+        }
         continue;
       }
       if (target.indexOf('\uFFFD') >= 0) {
         // Java cannot name the file git has: it would arrive under another name
-        refuse(result, NameRules.escape(c.path()) + ": name is not valid UTF-8; rename it in git");
+        refuse(result, NameRules.escape(e.path()) + ": name is not valid UTF-8; rename it in git");
         continue;
       }
-      Path source = repo.root().resolve(c.path());
+      if (!e.regular()) {
+        refuse(result, NameRules.escape(e.path()) + (e.symlink() ? ": symbolic link" : ": submodule or special entry")
+            + ", not copied (pantri syncs regular files)");
+        continue;
+      }
       if (isPitem) {
         try {
           // DEST gets the name git has; a key that matched it only after NFC must not rename the file
-          objects.add(new RetrievePlanner.WantedObject(PitemCodec.read(source, target).withPath(target)));
-        } catch (PitemException e) {
-          refuse(result, e.getMessage());
-        } catch (java.nio.file.NoSuchFileException e) {
-          refuse(result, c.path() + ": tracked in git but missing from the work tree");
+          objects.add(new RetrievePlanner.WantedObject(
+              PitemCodec.decode(objects().read(e.blob(), PitemCodec.MAX_PITEM_BYTES), target, e.path()).withPath(target)));
+        } catch (PitemException ex) {
+          refuse(result, ex.getMessage());
+        } catch (RepoException ex) {
+          refuse(result, NameRules.escape(e.path()) + ": " + ex.getMessage());
         }
       } else if (!inPlace) {
-        BasicFileAttributes a;
-        try {
-          a = Files.readAttributes(source, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (java.nio.file.NoSuchFileException e) {
-          refuse(result, c.path() + ": tracked in git but missing from the work tree");
-          continue;
-        }
-        if (!a.isRegularFile()) {
-          refuse(result, c.path() + ": symbolic link or special file, not copied");
-          continue;
-        }
-        files.add(new RetrievePlanner.WantedFile(rel, source, a.size(), org.pantri.store.FileTimes.pythonSeconds(a.lastModifiedTime())));
+        files.add(new RetrievePlanner.WantedFile(rel, e.blob(), e.size() >= 0 ? e.size() : objects().size(e.blob()),
+            e.executable()));
       }
     }
     // A pitem whose binary would overwrite a committed file (or link) of the same name is refused,
     // whether that file came with this change or long before, in place or not.
     Set<String> tracked = new HashSet<>();
     if (!objects.isEmpty()) {
-      for (String p : git.lsFiles(":(literal)" + spec)) {
-        if (!p.endsWith(PitemCodec.SUFFIX)) {
-          tracked.add(p.substring(SHELVES_PREFIX.length()));
+      for (GitObjects.Entry e : shelf.equals(TOP) ? topEntries(head) : objects().lsTree(head, spec(shelf))) {
+        if (!e.path().endsWith(PitemCodec.SUFFIX)) {
+          tracked.add(e.path().substring(SHELVES_PREFIX.length()));
         }
       }
     }
@@ -282,31 +351,124 @@ public final class RetrieveOperation {
     }
     Map<String, DestFact> facts = new LinkedHashMap<>();
     for (RetrievePlanner.WantedObject w : objects) {
-      facts.put(w.pitem().path(), fact(tree, w.pitem().path(), o.checksum() ? w.pitem() : null));
+      DestFact f = fact(tree, w.pitem().path(), o.checksum() ? w.pitem() : null, null);
+      facts.put(w.pitem().path(), f);
+      if (RetrievePlanner.objectCurrent(w.pitem(), f, o.checksum())) {
+        local.putIfAbsent(RetrievePlanner.contentKey(w.pitem()), w.pitem().path());
+      }
     }
     for (RetrievePlanner.WantedFile f : files) {
-      facts.put(f.path(), fact(tree, f.path(), null));
+      facts.put(f.path(), fact(tree, f.path(), null, f));
     }
-    RetrievePlanner.Plan plan = RetrievePlanner.plan(objects, files, removed, facts, o.checksum(), o.layout());
+    RetrievePlanner.Plan plan = RetrievePlanner.withReuse(
+        RetrievePlanner.plan(objects, files, removed, facts, o.checksum(), o.layout()), local);
     if (req.dryRun()) {
       plan.downloads().forEach(d -> result.retrieved.add(abs(tree, d.pitem().path())));
+      plan.reuses().forEach(r -> result.retrieved.add(abs(tree, r.download().pitem().path())));
       plan.copies().forEach(c -> result.copied.add(abs(tree, c.path())));
       plan.deletes().forEach(d -> result.removed.add(abs(tree, d)));
+      plan.reuses().stream().filter(RetrievePlanner.Reuse::move).forEach(r -> result.removed.add(abs(tree, r.source())));
       return;
     }
     int failedBefore = result.failed.size();
     // the plan is said before the work, so a long run's log tells what it is doing
-    ctx.reporter().info(shelf + ": " + plan.downloads().size() + " to download, " + plan.copies().size()
+    ctx.reporter().info(label + ": " + plan.downloads().size() + " to download, "
+        + (plan.reuses().isEmpty() ? "" : plan.reuses().size() + " to reuse from DEST, ") + plan.copies().size()
         + " to copy, " + plan.deletes().size() + " to remove, " + plan.upToDate() + " up to date");
     int[] before = {result.retrieved.size(), result.copied.size(), result.removed.size()};
-    apply(plan, tree, o, stateDir, stores, result);
+    apply(plan, tree, o, stateDir, stores, result, shelf);
     reportFiles(result, before);
     boolean clean = result.failed.size() == failedBefore && result.refused.size() == refusedBefore;
     if (clean && !ctx.cancel().isCancelled()) {
-      state.record(shelf, head);
+      if (gone) {
+        Path dir = tree.root().resolve(shelf);
+        try (var st = Files.list(dir)) {
+          if (st.findAny().isEmpty()) {
+            Files.delete(dir);
+          }
+        } catch (java.nio.file.NoSuchFileException ignored) {
+          // nothing left of it already
+        }
+        state.forget(stateKey(shelf));
+        ctx.reporter().info(label + ": removed from git; its files are gone from " + tree.root());
+      } else {
+        state.record(stateKey(shelf), head);
+      }
     } else {
-      ctx.reporter().warn(shelf + ": not recorded as synced at " + head.substring(0, 12) + "; rerun to finish");
+      ctx.reporter().warn(label + ": not recorded as synced at " + head.substring(0, 12) + "; rerun to finish");
     }
+  }
+
+  private static String spec(String shelf) {
+    return shelf.equals(TOP) ? SHELVES_PREFIX : SHELVES_PREFIX + shelf + "/";
+  }
+
+  /**
+   * What to look at: git's changes since the last synced commit, or (first run, --force, unknown
+   * commit) everything at {@code head} plus what was deleted since {@code last}.
+   */
+  private List<GitObjects.Change> changes(String shelf, String last, boolean known, String head, boolean full)
+      throws IOException {
+    List<GitObjects.Change> out = new ArrayList<>();
+    if (shelf.equals(TOP)) {
+      // a handful of files: compared whole, never through a recursive diff of every shelf
+      Set<String> now = new HashSet<>();
+      for (GitObjects.Entry e : topEntries(head)) {
+        now.add(e.path());
+        out.add(new GitObjects.Change('A', e));
+      }
+      if (known) {
+        for (GitObjects.Entry e : topEntries(last)) {
+          if (!now.contains(e.path())) {
+            out.add(new GitObjects.Change('D', e));
+          }
+        }
+      }
+      return out;
+    }
+    if (known && !full) {
+      return objects().diff(last, head, spec(shelf));
+    }
+    for (GitObjects.Entry e : objects().lsTree(head, spec(shelf))) {
+      out.add(new GitObjects.Change('A', e));
+    }
+    if (known) {
+      for (GitObjects.Change c : objects().diff(last, head, spec(shelf))) {
+        if (c.status() == 'D') {
+          out.add(c);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Files (not directories) directly under shelves/ at {@code commit}. */
+  private List<GitObjects.Entry> topEntries(String commit) throws IOException {
+    return objects().list(commit, SHELVES_PREFIX).stream().filter(e -> e.mode() != 040000).toList();
+  }
+
+  /**
+   * A pitem this change deletes may free content DEST already has at its path (a rename or a
+   * move): remembered, when DEST's file still matches the old pitem, so it can be reused.
+   */
+  private void oldContent(DestTree tree, GitObjects.Entry e, String target, Map<String, String> local) {
+    try {
+      Pitem old = PitemCodec.decode(objects().read(e.blob(), PitemCodec.MAX_PITEM_BYTES), target, e.path());
+      if (RetrievePlanner.objectCurrent(old, fact(tree, target, null, null), false)) {
+        local.putIfAbsent(RetrievePlanner.contentKey(old), target);
+      }
+    } catch (IOException | PitemException | RuntimeException ignored) {
+      // an unreadable old pitem only means no reuse: the content is downloaded
+    }
+  }
+
+  private GitObjects gitObjects;
+
+  private GitObjects objects() {
+    if (gitObjects == null) {
+      gitObjects = new GitObjects(repo.root());
+    }
+    return gitObjects;
   }
 
   /** One line per file this step changed in DEST (at info: the console off -q, and the log file). */
@@ -334,7 +496,7 @@ public final class RetrieveOperation {
     ctx.reporter().warn("refused " + message);
   }
 
-  private DestFact fact(DestTree tree, String rel, Pitem hashAgainst) {
+  private DestFact fact(DestTree tree, String rel, Pitem hashAgainst, RetrievePlanner.WantedFile text) {
     try {
       Path p = tree.resolve(rel);
       BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -342,25 +504,53 @@ public final class RetrieveOperation {
       if (hashAgainst != null && a.isRegularFile() && a.size() == hashAgainst.fileSize()) {
         sha = Hasher.hash(p).sha256();
       }
-      return new DestFact(true, a.isRegularFile(), a.size(), org.pantri.store.FileTimes.pythonSeconds(a.lastModifiedTime()), sha);
+      String blob = null;
+      boolean exec = false;
+      if (text != null && a.isRegularFile() && a.size() == text.size()) {
+        blob = GitBlobs.id(p);
+      }
+      if (text != null && a.isRegularFile()) {
+        exec = Files.isExecutable(p);
+      }
+      return new DestFact(true, a.isRegularFile(), a.size(),
+          org.pantri.store.FileTimes.pythonSeconds(a.lastModifiedTime()), sha, blob, exec);
     } catch (IOException e) {
       return DestFact.ABSENT;
     }
   }
 
   private void apply(RetrievePlanner.Plan plan, DestTree tree, Options o, Path stateDir, Stores.Cache stores,
-      Result result) throws PantriException {
+      Result result, String shelf) throws PantriException {
+    // content DEST already has first: its sources may be among the deletes
+    List<RetrievePlanner.Download> downloads = new ArrayList<>(plan.downloads());
+    List<RetrievePlanner.Reuse> reuses = new ArrayList<>(plan.reuses());
+    reuses.sort((a, b) -> Boolean.compare(a.move(), b.move())); // copies from a source before it moves
+    for (RetrievePlanner.Reuse r : reuses) {
+      if (ctx.cancel().isCancelled()) {
+        return;
+      }
+      if (!reuse(r, tree, result)) {
+        downloads.add(r.download());
+      }
+    }
     List<TransferEngine.DeleteJob> deletes = new ArrayList<>();
     for (String rel : plan.deletes()) {
       deletes.add(new TransferEngine.DeleteJob(rel, () -> {
         Path p = tree.resolve(rel);
-        return tree.delete(p, tree.resolve(Repository.shelfOf(rel))) ? p : null;
+        Path stop = shelf.equals(TOP) || !rel.contains("/") ? tree.root() : tree.resolve(Repository.shelfOf(rel));
+        return tree.delete(p, stop) ? p : null;
       }));
     }
     List<TransferEngine.CopyJob> copies = new ArrayList<>();
     for (RetrievePlanner.Copy c : plan.copies()) {
-      copies.add(new TransferEngine.CopyJob(c.path(), c.source(), c.size(),
-          () -> tree.parentFor(tree.resolve(c.path()))));
+      copies.add(new TransferEngine.CopyJob(c.path(), tmp -> {
+        try (java.io.OutputStream out = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.CREATE_NEW)) {
+          objects().copy(c.blob(), out);
+        }
+        // git's mode: 755 for an executable, 644 otherwise
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString(
+            c.executable() ? "rwxr-xr-x" : "rw-r--r--"));
+      }, c.size(), () -> tree.parentFor(tree.resolve(c.path()))));
     }
     // Local work needs no store: a shelf of text files syncs without opening one.
     try (TransferEngine local = new TransferEngine(null, 1, RetryPolicy.of(o.retries()), ctx.progress(),
@@ -368,6 +558,7 @@ public final class RetrieveOperation {
       result.failed.addAll(local.sync(deletes, copies, t -> result.copied.add(t.toString()),
           p -> result.removed.add(p.toString())));
     }
+    plan = new RetrievePlanner.Plan(downloads, plan.copies(), plan.deletes(), plan.upToDate());
     if (plan.downloads().isEmpty()) {
       return;
     }
@@ -409,6 +600,50 @@ public final class RetrieveOperation {
     }
   }
 
+  /**
+   * Puts content DEST already holds at the download's path, after checking its SHA-256: moved when
+   * its old path goes away, copied otherwise. False (download it instead) when the bytes there are
+   * not what the pitem says or the local step fails.
+   */
+  private boolean reuse(RetrievePlanner.Reuse r, DestTree tree, Result result) {
+    Pitem p = r.download().pitem();
+    try {
+      Path source = tree.resolve(r.source());
+      Path target = tree.parentFor(tree.resolve(p.path()));
+      if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+        return false;
+      }
+      java.nio.file.attribute.FileTime mtime = java.nio.file.attribute.FileTime.fromMillis(p.modifiedTime() * 1000);
+      boolean sameTime = org.pantri.store.FileTimes.pythonSeconds(Files.getLastModifiedTime(source)) == p.modifiedTime();
+      if (r.move() && sameTime) {
+        // a rename: the file itself moves, untouched (it may be hard-linked into a live generation)
+        if (!Hasher.hash(source).sha256().equals(p.sha256())) {
+          return false;
+        }
+        AtomicFiles.moveAtomic(source, target);
+        result.removed.add(source.toString());
+      } else {
+        AtomicFiles.write(target, tmp -> {
+          Files.copy(source, tmp);
+          if (!Hasher.hash(tmp).sha256().equals(p.sha256())) {
+            throw new IOException(r.source() + " no longer holds the content of " + p.path());
+          }
+          Files.setLastModifiedTime(tmp, mtime);
+        });
+        if (r.move()) {
+          Files.deleteIfExists(source);
+          result.removed.add(source.toString());
+        }
+      }
+      result.retrieved.add(target.toString());
+      result.reusedBytes.add(p.fileSize());
+      return true;
+    } catch (IOException e) {
+      ctx.reporter().info(p.path() + ": not reused from " + r.source() + " (" + e.getMessage() + "); downloading it");
+      return false;
+    }
+  }
+
   /** {@code -i}: one item, in place next to its pitem. */
   private void retrieveOne(RetrieveRequest req, String head, Result result) throws IOException, PantriException {
     Path pitemFile = req.pitem().toAbsolutePath().normalize();
@@ -431,7 +666,7 @@ public final class RetrieveOperation {
     Options o = options(Repository.shelfOf(rel));
     DestTree tree = new DestTree(repo.shelves());
     Path stateDir = repo.git().gitDir().resolve("pantri");
-    DestFact f = fact(tree, p.path(), o.checksum() ? p : null);
+    DestFact f = fact(tree, p.path(), o.checksum() ? p : null, null);
     RetrievePlanner.Plan plan = RetrievePlanner.plan(List.of(new RetrievePlanner.WantedObject(p)), List.of(),
         Set.of(), Map.of(p.path(), f), o.checksum(), o.layout());
     if (req.dryRun()) {
@@ -441,7 +676,7 @@ public final class RetrieveOperation {
     try (DestinationLock lock = DestinationLock.acquire(stateDir.resolve("lock"), "this repository's work tree");
         Stores.Cache stores = new Stores.Cache(ctx, repo.root(), true)) {
       int[] before = {result.retrieved.size(), result.copied.size(), result.removed.size()};
-      apply(plan, tree, o, stateDir, stores, result);
+      apply(plan, tree, o, stateDir, stores, result, Repository.shelfOf(p.path()));
       reportFiles(result, before);
     }
     if (plan.downloads().isEmpty()) {

@@ -70,12 +70,8 @@ public final class StoreOperation {
     Map<String, Options> optionsByShelf = new HashMap<>();
     Map<Options, List<ShelfWalker.Found>> groups = new LinkedHashMap<>();
     for (ShelfWalker.Found f : walked.files().values()) {
-      String shelf = Repository.shelfOf(f.shelvesPath());
-      if (!f.shelvesPath().contains("/")) {
-        // A file directly in shelves/ belongs to no shelf, and retrieve would never sync it.
-        result.refused.add(f.shelvesPath() + ": files must live inside a shelf directory");
-        continue;
-      }
+      // a file directly in shelves/ belongs to no shelf: the [default] options apply (as in the original)
+      String shelf = f.shelvesPath().contains("/") ? Repository.shelfOf(f.shelvesPath()) : null;
       Options o = optionsByShelf.get(shelf);
       if (o == null) {
         o = options(shelf);
@@ -404,7 +400,7 @@ public final class StoreOperation {
   private static String commonShelfPrefix(List<StorePlanner.Item> items) {
     String first = Repository.shelfOf(items.get(0).path());
     for (StorePlanner.Item it : items) {
-      if (!Repository.shelfOf(it.path()).equals(first)) {
+      if (!it.path().contains("/") || !Repository.shelfOf(it.path()).equals(first)) {
         return "";
       }
     }

@@ -46,8 +46,24 @@ final class SyncState {
     return commits.get(shelf);
   }
 
+  /** The shelves recorded here, sorted. */
+  java.util.List<String> shelves() {
+    return commits.keySet().stream().sorted().toList();
+  }
+
+  /** Drops a shelf that no longer exists (its files are gone from the destination). */
+  void forget(String shelf) throws IOException {
+    if (commits.remove(shelf) != null) {
+      save();
+    }
+  }
+
   void record(String shelf, String commit) throws IOException {
     commits.put(shelf, commit);
+    save();
+  }
+
+  private void save() throws IOException {
     ObjectNode root = JSON.createObjectNode();
     root.put("version", 1);
     ObjectNode shelves = root.putObject("shelves");

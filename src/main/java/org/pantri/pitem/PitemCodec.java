@@ -26,6 +26,8 @@ public final class PitemCodec {
   public static final String SUFFIX = ".pitem";
   /** Larger than any real pitem by far; refuses a hostile multi-GB "pointer". */
   static final long MAX_BYTES = 1 << 20;
+  /** The largest pitem accepted (a pitem is ~250 bytes; anything near this is hostile). */
+  public static final long MAX_PITEM_BYTES = MAX_BYTES;
   private static final Pattern HEX40 = Pattern.compile("[0-9a-fA-F]{40}");
   private static final Pattern HEX64 = Pattern.compile("[0-9a-fA-F]{64}");
   private static final ObjectMapper MAPPER =

@@ -1,6 +1,5 @@
 package org.pantri.plan;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,22 +13,44 @@ import org.pantri.repo.Layout;
 public final class RetrievePlanner {
   private RetrievePlanner() {}
 
-  /** What is known of a path in DEST: absent, or its size, mtime and (when asked for) SHA-256. */
-  public record DestFact(boolean exists, boolean regularFile, long size, long mtimeSeconds, String sha256) {
-    public static final DestFact ABSENT = new DestFact(false, false, -1, -1, null);
+  /**
+   * What is known of a path in DEST: absent, or its size, mtime, executable bit and (when asked
+   * for) the SHA-256 of its content and its git blob id.
+   */
+  public record DestFact(boolean exists, boolean regularFile, long size, long mtimeSeconds, String sha256,
+      String gitBlob, boolean executable) {
+    public static final DestFact ABSENT = new DestFact(false, false, -1, -1, null, null, false);
+
+    public DestFact(boolean exists, boolean regularFile, long size, long mtimeSeconds, String sha256) {
+      this(exists, regularFile, size, mtimeSeconds, sha256, null, false);
+    }
   }
 
   /** A binary wanted at {@code destPath} (relative to DEST, equal to the pitem's path). */
   public record WantedObject(Pitem pitem) {}
 
-  /** A committed text file to mirror: source in the work tree and its size/mtime. */
-  public record WantedFile(String path, Path source, long size, long mtimeSeconds) {}
+  /**
+   * A committed text file to mirror, as the commit has it: git's blob id, size and executable bit
+   * (never the work tree's copy, which may hold uncommitted edits).
+   */
+  public record WantedFile(String path, String blob, long size, boolean executable) {}
 
   public record Download(String key, Pitem pitem) {}
 
-  public record Copy(String path, Path source, long size) {}
+  public record Copy(String path, String blob, long size, boolean executable) {}
 
-  public record Plan(List<Download> downloads, List<Copy> copies, List<String> deletes, int upToDate) {
+  /**
+   * Content that DEST already holds at {@code source} (a file this plan deletes or keeps), put at
+   * the download's path instead of fetching it: {@code move} when the source goes away anyway.
+   */
+  public record Reuse(Download download, String source, boolean move) {}
+
+  public record Plan(List<Download> downloads, List<Copy> copies, List<String> deletes, int upToDate,
+      List<Reuse> reuses) {
+    public Plan(List<Download> downloads, List<Copy> copies, List<String> deletes, int upToDate) {
+      this(downloads, copies, deletes, upToDate, List.of());
+    }
+
     public long downloadBytes() {
       return downloads.stream().mapToLong(d -> d.pitem().fileSize()).sum();
     }
@@ -47,8 +68,10 @@ public final class RetrievePlanner {
     return checksum ? p.sha256().equals(f.sha256()) : f.mtimeSeconds() == p.modifiedTime();
   }
 
+  /** Same size, same git blob and same executable bit: exactly the committed file. */
   public static boolean fileCurrent(WantedFile w, DestFact f) {
-    return f.exists() && f.regularFile() && f.size() == w.size() && f.mtimeSeconds() == w.mtimeSeconds();
+    return f.exists() && f.regularFile() && f.size() == w.size() && w.blob().equals(f.gitBlob())
+        && f.executable() == w.executable();
   }
 
   /**
@@ -76,7 +99,7 @@ public final class RetrievePlanner {
       if (fileCurrent(w, facts.getOrDefault(w.path(), DestFact.ABSENT))) {
         current++;
       } else {
-        copies.add(new Copy(w.path(), w.source(), w.size()));
+        copies.add(new Copy(w.path(), w.blob(), w.size(), w.executable()));
       }
     }
     List<String> deletes = new ArrayList<>();
@@ -87,6 +110,45 @@ public final class RetrievePlanner {
     }
     downloads.sort((a, b) -> Long.compare(b.pitem().fileSize(), a.pitem().fileSize()));
     return new Plan(downloads, copies, deletes, current);
+  }
+
+  /**
+   * Local reuse: downloads whose content DEST already has elsewhere are taken from there. {@code
+   * local} maps {@link #contentKey} to a DEST path believed to hold that content (a file this plan
+   * deletes, e.g. the old name of a rename, or one that is current); the caller verifies the bytes
+   * before using them. A source the plan deletes is moved to the first path that wants it (a rename
+   * costs nothing), and copied to any further one.
+   */
+  public static Plan withReuse(Plan plan, Map<String, String> local) {
+    if (local.isEmpty() || plan.downloads().isEmpty()) {
+      return plan;
+    }
+    Set<String> deleted = new HashSet<>(plan.deletes());
+    Set<String> moved = new HashSet<>();
+    List<Download> downloads = new ArrayList<>();
+    List<Reuse> reuses = new ArrayList<>();
+    for (Download d : plan.downloads()) {
+      String source = local.get(contentKey(d.pitem()));
+      if (source == null || source.equals(d.pitem().path())) {
+        downloads.add(d);
+        continue;
+      }
+      boolean move = deleted.contains(source) && moved.add(source);
+      reuses.add(new Reuse(d, source, move));
+    }
+    // a moved source is no longer there to delete; a copied-from one must outlive its copies
+    List<String> deletes = new ArrayList<>();
+    for (String r : plan.deletes()) {
+      if (!moved.contains(r)) {
+        deletes.add(r);
+      }
+    }
+    return new Plan(downloads, plan.copies(), deletes, plan.upToDate(), reuses);
+  }
+
+  /** Content identity: SHA-256 and size (a pitem that shares a SHA-256 but not the size is other content). */
+  public static String contentKey(Pitem p) {
+    return p.sha256() + "/" + p.fileSize();
   }
 
   /** The DEST path of a pitem's binary: the pitem's repo path without "shelves/" and ".pitem". */
@@ -106,7 +168,7 @@ public final class RetrievePlanner {
   public static Map<String, List<Download>> byContent(List<Download> downloads) {
     Map<String, List<Download>> m = new LinkedHashMap<>();
     for (Download d : downloads) {
-      m.computeIfAbsent(d.pitem().sha256() + "/" + d.pitem().fileSize(), k -> new ArrayList<>()).add(d);
+      m.computeIfAbsent(contentKey(d.pitem()), k -> new ArrayList<>()).add(d);
     }
     return m;
   }

@@ -99,6 +99,19 @@ public final class Git {
     return run("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}").exitCode() == 0;
   }
 
+  /** Fetches the upstream's refs without touching the work tree. */
+  public void fetch() throws IOException {
+    Result r = run("fetch", "-q");
+    if (r.exitCode() != 0) {
+      throw new RepoException("git fetch failed: " + r.stderr());
+    }
+  }
+
+  /** The commit a revision names, e.g. "@{u}". */
+  public String revParse(String rev) throws IOException {
+    return check("rev-parse", "--verify", "-q", rev + "^{commit}");
+  }
+
   /** Fast-forwards to the upstream; refuses to merge or rebase behind the user's back. */
   public void pull() throws IOException {
     Result r = run("pull", "--ff-only", "-q");

@@ -61,6 +61,48 @@ public final class GitObjects implements AutoCloseable {
     return out;
   }
 
+  /** The entries directly under {@code dir} (not recursive) at {@code commit}; directories have mode 040000. */
+  public List<Entry> list(String commit, String dir) throws IOException {
+    Git.Result r = new Git(workTree).run("ls-tree", "-l", "-z", "--full-tree", commit, "--", dir.endsWith("/") ? dir : dir + "/");
+    if (r.exitCode() != 0) {
+      throw new RepoException("git ls-tree " + commit + " failed: " + r.stderr());
+    }
+    List<Entry> out = new ArrayList<>();
+    for (String rec : Git.splitNul(r.stdout())) {
+      int tab = rec.indexOf('\t');
+      String[] f = rec.substring(0, tab).trim().split(" +");
+      long size = f[3].equals("-") ? -1 : Long.parseLong(f[3]);
+      out.add(new Entry(Integer.parseInt(f[0], 8), f[2], size, rec.substring(tab + 1)));
+    }
+    return out;
+  }
+
+  /** The size of a blob (one request to a long-lived {@code git cat-file --batch-check}). */
+  public synchronized long size(String blob) throws IOException {
+    if (!blob.matches("[0-9a-f]{40,64}")) {
+      throw new RepoException("not a git object id: " + blob);
+    }
+    if (check == null) {
+      ProcessBuilder pb = new ProcessBuilder("git", "cat-file", "--batch-check").directory(workTree.toFile());
+      pb.environment().put("LC_ALL", "C");
+      pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+      check = pb.start();
+      checkIn = check.getOutputStream();
+      checkOut = new java.io.BufferedReader(new java.io.InputStreamReader(check.getInputStream(), StandardCharsets.US_ASCII));
+    }
+    checkIn.write((blob + "\n").getBytes(StandardCharsets.US_ASCII));
+    checkIn.flush();
+    String line = checkOut.readLine();
+    if (line == null || line.endsWith(" missing")) {
+      throw new RepoException("git object " + blob + " is missing (a partial or corrupt clone?)");
+    }
+    return Long.parseLong(line.split(" ")[2]);
+  }
+
+  private Process check;
+  private OutputStream checkIn;
+  private java.io.BufferedReader checkOut;
+
   /** The top-level entries directly under {@code dir} at {@code commit}: name → is a directory. */
   public Map<String, Boolean> children(String commit, String dir) throws IOException {
     Git.Result r = new Git(workTree).run("ls-tree", "-z", "--full-tree", commit, "--", dir.endsWith("/") ? dir : dir + "/");
@@ -165,6 +207,15 @@ public final class GitObjects implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (check != null) {
+      try {
+        checkIn.close();
+      } catch (IOException ignored) {
+        // going away anyway
+      }
+      check.destroy();
+      check = null;
+    }
     if (batch != null) {
       try {
         batchIn.close();

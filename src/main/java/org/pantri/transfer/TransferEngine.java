@@ -9,6 +9,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
@@ -487,7 +488,12 @@ public final class TransferEngine implements AutoCloseable {
   }
 
   /** Copy {@code source} ({@code size} bytes) atomically to {@code target}. */
-  public record CopyJob(String name, Path source, long size, TargetPath target) {}
+  public record CopyJob(String name, AtomicFiles.Content content, long size, TargetPath target) {
+    /** A copy of a local file, attributes included. */
+    public static CopyJob ofFile(String name, Path source, long size, TargetPath target) {
+      return new CopyJob(name, tmp -> Files.copy(source, tmp, StandardCopyOption.COPY_ATTRIBUTES), size, target);
+    }
+  }
 
   /** Remove {@code name} from the destination. */
   public record DeleteJob(String name, Removal removal) {}
@@ -523,7 +529,7 @@ public final class TransferEngine implements AutoCloseable {
       try {
         cancel.check();
         Path target = c.target().resolve();
-        AtomicFiles.copy(c.source(), target);
+        AtomicFiles.write(target, c.content());
         progress.bytes(c.size());
         onCopied.accept(target);
         progress.done(c.name(), c.size());

@@ -36,6 +36,9 @@ class AtomicFilesTest {
     Path t = tmp.resolve("t");
     AtomicFiles.copy(s, t);
     assertThat(Files.getLastModifiedTime(t).toMillis()).isEqualTo(1_500_000_000_000L);
-    assertThat(AtomicFiles.tempBeside(t).getFileName().toString()).startsWith(AtomicFiles.TMP_PREFIX).endsWith("-t");
+    // short and pid-stamped, whatever the target's name: a 250-byte name still has a temp name
+    String temp = AtomicFiles.tempBeside(tmp.resolve("x".repeat(250))).getFileName().toString();
+    assertThat(temp).startsWith(AtomicFiles.TMP_PREFIX + ProcessHandle.current().pid() + "-");
+    assertThat(temp.length()).isLessThanOrEqualTo(41);
   }
 }

@@ -30,12 +30,14 @@ class RetrievePlannerTest {
     return new WantedObject(new Pitem(path, size, mtime, "2".repeat(40), sha(content)));
   }
 
+  /** A regular file in DEST; for text files its git blob id stands in as "blob" + mtime. */
   private static DestFact file(long size, long mtime, String sha256) {
-    return new DestFact(true, true, size, mtime, sha256);
+    return new DestFact(true, true, size, mtime, sha256, "blob" + mtime, false);
   }
 
-  private static WantedFile text(String path, long size, long mtime) {
-    return new WantedFile(path, Path.of("/repo/shelves").resolve(path), size, mtime);
+  /** A committed text file whose blob id is "blob" + {@code version}. */
+  private static WantedFile text(String path, long size, long version) {
+    return new WantedFile(path, "blob" + version, size, false);
   }
 
   @Test
@@ -113,7 +115,7 @@ class RetrievePlannerTest {
     Plan plan = RetrievePlanner.plan(List.of(), files, Set.of(), facts, false, Layout.CONTENT);
     assertThat(plan.copies()).extracting(Copy::path)
         .containsExactlyInAnyOrder("mac/new.sh", "mac/edited.sh", "mac/touched.sh", "mac/was-a-link.sh");
-    assertThat(plan.copies()).allSatisfy(c -> assertThat(c.source()).isEqualTo(Path.of("/repo/shelves", c.path())));
+    assertThat(plan.copies()).allSatisfy(c -> assertThat(c.blob()).isEqualTo("blob10"));
     assertThat(plan.upToDate()).isEqualTo(1);
     assertThat(plan.downloads()).isEmpty();
   }
@@ -190,7 +192,8 @@ class RetrievePlannerTest {
       }
       for (WantedFile w : files) {
         DestFact f = facts.get(w.path());
-        boolean isCurrent = f.exists() && f.regularFile() && f.size() == w.size() && f.mtimeSeconds() == w.mtimeSeconds();
+        boolean isCurrent = f.exists() && f.regularFile() && f.size() == w.size() && w.blob().equals(f.gitBlob())
+            && f.executable() == w.executable();
         current += isCurrent ? 1 : 0;
         assertThat(plan.copies().stream().anyMatch(c -> c.path().equals(w.path()))).isEqualTo(!isCurrent);
       }

@@ -1,0 +1,56 @@
+package org.pantri.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.pantri.core.Result;
+import org.pantri.core.RetrieveOperation;
+import org.pantri.core.RetrieveRequest;
+import org.pantri.core.VerifyOperation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+    description = {"Check a destination against the commit it was last synced to: every file missing,",
+        "extra, of the wrong size or mode (with --checksum: of other content). Exit 1 on any difference."})
+final class VerifyCommand implements Callable<Integer> {
+  @ParentCommand Main parent;
+
+  @Option(names = {"-d", "--dest_sync", "--dest-sync"}, paramLabel = "DEST",
+      description = "The destination (default: dest_sync in pantri.toml, else <repo>/dest_sync).")
+  Path dest;
+
+  @Option(names = {"-s", "--shelf"}, arity = "1..*", paramLabel = "SHELF", description = "Only these shelves.")
+  List<String> shelves = new ArrayList<>();
+
+  @Option(names = "--repair", description = "Fix what differs the way retrieve would (a forced retrieve without pull), then check again.")
+  boolean repair;
+
+  @Option(names = "--json", description = "Print a JSON summary on stdout.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    if (dest != null) {
+      parent.global.extra.put("dest_sync", dest.toAbsolutePath().normalize().toString());
+    }
+    boolean checksum = Boolean.TRUE.equals(parent.global.checksum);
+    return Run.execute(parent.global, json, "verify", (repo, ctx) -> {
+      Result r = new VerifyOperation(repo, ctx).run(shelves, checksum);
+      if (repair && !r.differences.isEmpty()) {
+        Result fixed = new RetrieveOperation(repo, ctx)
+            .run(new RetrieveRequest(shelves, true, null, false, false, false));
+        if (!fixed.failed.isEmpty()) {
+          return fixed;
+        }
+        r = new VerifyOperation(repo, ctx).run(shelves, checksum);
+      }
+      if (!json) {
+        r.differences.forEach(System.out::println);
+      }
+      return r;
+    });
+  }
+}
