@@ -360,8 +360,11 @@ public final class RetrieveOperation {
     for (RetrievePlanner.WantedFile f : files) {
       facts.put(f.path(), fact(tree, f.path(), null, f));
     }
-    RetrievePlanner.Plan plan = RetrievePlanner.withReuse(
-        RetrievePlanner.plan(objects, files, removed, facts, o.checksum(), o.layout()), local);
+    RetrievePlanner.Plan base = RetrievePlanner.plan(objects, files, removed, facts, o.checksum(), o.layout());
+    if (!base.downloads().isEmpty() && !shelf.equals(TOP) && !gone) {
+      unchangedContent(tree, shelf, head, base, local);
+    }
+    RetrievePlanner.Plan plan = RetrievePlanner.withReuse(base, local);
     if (req.dryRun()) {
       plan.downloads().forEach(d -> result.retrieved.add(abs(tree, d.pitem().path())));
       plan.reuses().forEach(r -> result.retrieved.add(abs(tree, r.download().pitem().path())));
@@ -448,6 +451,42 @@ public final class RetrieveOperation {
   }
 
   /**
+   * Content the downloads need may sit in DEST under a path this change does not touch (a copy of
+   * an existing file): the shelf's pitems at {@code head} are read from git (only when something is
+   * to be downloaded) and those matching a wanted content whose DEST file is current are offered.
+   */
+  private void unchangedContent(DestTree tree, String shelf, String head, RetrievePlanner.Plan plan,
+      Map<String, String> local) throws IOException {
+    Set<String> wanted = new HashSet<>();
+    plan.downloads().forEach(d -> wanted.add(RetrievePlanner.contentKey(d.pitem())));
+    wanted.removeAll(local.keySet());
+    if (wanted.isEmpty()) {
+      return;
+    }
+    Set<String> downloading = new HashSet<>();
+    plan.downloads().forEach(d -> downloading.add(d.pitem().path()));
+    for (GitObjects.Entry e : objects().lsTree(head, spec(shelf))) {
+      if (!e.regular() || !e.path().endsWith(PitemCodec.SUFFIX) || wanted.isEmpty()) {
+        continue;
+      }
+      String target = RetrievePlanner.binaryPathOfPitem(e.path().substring(SHELVES_PREFIX.length()));
+      if (downloading.contains(target)) {
+        continue;
+      }
+      try {
+        Pitem p = PitemCodec.decode(objects().read(e.blob(), PitemCodec.MAX_PITEM_BYTES), target, e.path());
+        String key = RetrievePlanner.contentKey(p);
+        if (wanted.contains(key) && RetrievePlanner.objectCurrent(p, fact(tree, target, null, null), false)) {
+          local.put(key, target);
+          wanted.remove(key);
+        }
+      } catch (PitemException | RuntimeException ignored) {
+        // not a source then
+      }
+    }
+  }
+
+  /**
    * A pitem this change deletes may free content DEST already has at its path (a rename or a
    * move): remembered, when DEST's file still matches the old pitem, so it can be reused.
    */
@@ -525,16 +564,20 @@ public final class RetrieveOperation {
     List<RetrievePlanner.Download> downloads = new ArrayList<>(plan.downloads());
     List<RetrievePlanner.Reuse> reuses = new ArrayList<>(plan.reuses());
     reuses.sort((a, b) -> Boolean.compare(a.move(), b.move())); // copies from a source before it moves
+    List<String> toDelete = new ArrayList<>(plan.deletes());
     for (RetrievePlanner.Reuse r : reuses) {
       if (ctx.cancel().isCancelled()) {
         return;
       }
       if (!reuse(r, tree, result)) {
         downloads.add(r.download());
+        if (r.move()) {
+          toDelete.add(r.source()); // it was to move away; its old path still goes
+        }
       }
     }
     List<TransferEngine.DeleteJob> deletes = new ArrayList<>();
-    for (String rel : plan.deletes()) {
+    for (String rel : toDelete) {
       deletes.add(new TransferEngine.DeleteJob(rel, () -> {
         Path p = tree.resolve(rel);
         Path stop = shelf.equals(TOP) || !rel.contains("/") ? tree.root() : tree.resolve(Repository.shelfOf(rel));

@@ -47,6 +47,7 @@ class DestinationTest {
     f.text("mac/readme.txt", "committed\n");
     f.commitAndPush("scripts");
     // the retrieving clone has an uncommitted edit and an untracked file
+    f.pantri.git(f.server, "pull", "-q");
     Files.writeString(f.server.resolve("shelves/mac/readme.txt"), "local edit\n");
     Files.writeString(f.server.resolve("shelves/mac/untracked.txt"), "not in git\n");
     Pantri.Out r = f.retrieve("--no-pull");
@@ -56,6 +57,8 @@ class DestinationTest {
     assertThat(perms(f.dest.resolve("mac/postinstall.sh"))).isEqualTo("rwxr-xr-x");
     assertThat(perms(f.dest.resolve("mac/readme.txt"))).isEqualTo("rw-r--r--");
     // a mode change alone reaches DEST; an edit of DEST is repaired by --force
+    f.pantri.git(f.server, "checkout", "-q", "--", ".");
+    Files.delete(f.server.resolve("shelves/mac/untracked.txt"));
     Files.setPosixFilePermissions(f.author.resolve("shelves/mac/readme.txt"), PosixFilePermissions.fromString("rwxr-xr-x"));
     f.commitAndPush("now executable");
     Files.writeString(f.dest.resolve("mac/postinstall.sh"), "#!/bin/sh\necho tampered\n");
@@ -124,6 +127,7 @@ class DestinationTest {
     Files.writeString(f.author.resolve("shelves/mac/again.dmg.pitem"),
         Files.readString(f.author.resolve("shelves/mac/again.dmg.pitem")).replace("mac/renamed.dmg", "mac/again.dmg"));
     Files.move(f.author.resolve("shelves/mac/renamed.dmg"), f.author.resolve("shelves/mac/again.dmg"));
+    assertThat(f.store().code()).isZero();
     f.commitAndPush("again");
     Pantri.Out r2 = f.retrieve("--json");
     assertThat(r2.code()).as(r2.toString()).isZero();
