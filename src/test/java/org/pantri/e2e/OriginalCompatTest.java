@@ -66,4 +66,29 @@ class OriginalCompatTest {
     assertThat(f.store().code()).isZero();
     assertThat(Files.readString(pitem)).doesNotContain(", \n");
   }
+
+  @Test
+  void swiftMtimeHeaderIsSwiftclientsSoTheOriginalSeesNoChange() throws Exception {
+    org.pantri.testsupport.TestServers.requireSwift();
+    String container = "compat-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    RepoFixture f = new RepoFixture(tmp);
+    Files.writeString(f.author.resolve("pantri.toml"), "[default]\nobject_store = \"swift\"\nauth_url = \""
+        + org.pantri.testsupport.TestServers.SWIFT_AUTH + "\"\nobject_store_container = \"" + container
+        + "\"\nlayout = \"path\"\n");
+    f.pantri.env("ST_AUTH", org.pantri.testsupport.TestServers.SWIFT_AUTH)
+        .env("ST_USER", org.pantri.testsupport.TestServers.SWIFT_USER)
+        .env("ST_KEY", org.pantri.testsupport.TestServers.SWIFT_KEY);
+    Path bin = f.binary("mac/tool.pkg", 5000, 1);
+    Files.setLastModifiedTime(bin, FileTime.from(Instant.ofEpochSecond(1_700_000_000L, 123_456_789)));
+    Pantri.Out s = f.store();
+    assertThat(s.code()).as(s.toString()).isZero();
+    String expected = python("import os,sys; print('%f' % os.path.getmtime(sys.argv[1]))", bin.toString());
+    assertThat(expected).isEqualTo("1700000000.123457");
+    Process p = new ProcessBuilder("swift", "-A", org.pantri.testsupport.TestServers.SWIFT_AUTH, "-U",
+        org.pantri.testsupport.TestServers.SWIFT_USER, "-K", org.pantri.testsupport.TestServers.SWIFT_KEY,
+        "stat", container, "mac/tool.pkg").redirectErrorStream(true).start();
+    String stat = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(stat).isZero();
+    assertThat(stat).containsPattern("Meta Mtime: " + java.util.regex.Pattern.quote(expected));
+  }
 }

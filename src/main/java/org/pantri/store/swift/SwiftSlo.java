@@ -93,8 +93,16 @@ final class SwiftSlo implements MultipartStore.MultipartUpload {
     return found;
   }
 
+  /** The file the parts come from: its exact mtime goes into the manifest's X-Object-Meta-Mtime. */
+  private volatile Path source;
+
   @Override
   public PutResult putPart(int number, Path file, long offset, long length) throws IOException {
+    source = file;
+    return putPartOf(number, file, offset, length);
+  }
+
+  private PutResult putPartOf(int number, Path file, long offset, long length) throws IOException {
     if (!plan.matches(number, offset, length)) {
       throw new StoreException("part " + number + " of '" + key + "' (offset " + offset + ", " + length
           + " bytes) does not match part size " + plan.partSize() + " and object size " + meta.size());
@@ -130,7 +138,7 @@ final class SwiftSlo implements MultipartStore.MultipartUpload {
     try (SwiftHttp.Resp r = store.exec("PUT", SwiftStore.objectPath(store.container(), key) + "?multipart-manifest=put",
         SwiftHttp.bytes(body), store.timeout(), what,
         "Content-Type", "application/octet-stream",
-        "X-Object-Meta-Mtime", SwiftStore.formatMtime(meta.mtimeSeconds()),
+        "X-Object-Meta-Mtime", SwiftStore.mtimeHeader(source, meta),
         "X-Object-Meta-Sha256", meta.sha256())) {
       if (r.status() == 400) {
         // Swift checked each segment's etag and size; a mismatch means a segment changed.

@@ -362,6 +362,23 @@ final class SwiftStore implements MultipartStore, Reauthenticating {
     return String.format(Locale.ROOT, "%d.000000", seconds);
   }
 
+  /**
+   * X-Object-Meta-Mtime exactly as python-swiftclient writes it ({@code "%f" % getmtime(path)}),
+   * so the original tool (and {@code swift upload --changed}) sees an unchanged file as unchanged;
+   * whole seconds when the file is gone or no longer has the mtime the upload was planned with.
+   */
+  static String mtimeHeader(Path source, PutMeta meta) {
+    try {
+      java.nio.file.attribute.FileTime t = java.nio.file.Files.getLastModifiedTime(source);
+      if (source != null && org.pantri.store.FileTimes.pythonSeconds(t) == meta.mtimeSeconds()) {
+        return org.pantri.store.FileTimes.swiftclientMtime(t);
+      }
+    } catch (IOException | RuntimeException e) {
+      // fall back to the planned whole seconds
+    }
+    return formatMtime(meta.mtimeSeconds());
+  }
+
   @Override
   public List<ObjectInfo> list(String prefix) throws IOException {
     List<ObjectInfo> out = new ArrayList<>();
@@ -413,7 +430,7 @@ final class SwiftStore implements MultipartStore, Reauthenticating {
   public PutResult put(String key, Path source, PutMeta meta) throws IOException {
     Keys.check(key);
     return upload(container, key, new FileRangeBody(source, 0, meta.size()), "upload of '" + key + "'",
-        "X-Object-Meta-Mtime", formatMtime(meta.mtimeSeconds()), "X-Object-Meta-Sha256", meta.sha256());
+        "X-Object-Meta-Mtime", mtimeHeader(source, meta), "X-Object-Meta-Sha256", meta.sha256());
   }
 
   /**
