@@ -149,6 +149,9 @@ final class Run {
           .append(", removed ").append(r.removed.size());
     }
     sb.append(", failed ").append(r.failed.size()).append(", refused ").append(r.refused.size());
+    if (!r.created.isEmpty()) {
+      sb.append(", created ").append(String.join(", ", r.created));
+    }
     if (!r.dryRun) {
       long reused = r.reusedBytes.sum();
       sb.append(String.format(java.util.Locale.ROOT, " (%s%s in %.1f s)", Progress.human(r.bytes.sum()),
@@ -173,6 +176,7 @@ final class Run {
     m.put("exit_code", ExitCodeMapper.of(r));
     if (verb.equals("store") || verb.equals("status")) {
       m.put(verb.equals("status") ? "would_store" : "stored", sorted(r.stored));
+      m.put("created", sorted(r.created));
     }
     if (verb.equals("status")) {
       m.put("would_retrieve", sorted(r.retrieved));

@@ -25,11 +25,18 @@ final class StoreCommand implements Callable<Integer> {
       description = "Change nothing; print on stdout the repo-relative path of each file that would be stored.")
   boolean dryRun;
 
+  @Option(names = {"--no-create", "--no_create"},
+      description = "Never create a missing container, bucket or store directory: fail instead (also create_missing = false).")
+  boolean noCreate;
+
   @Option(names = "--json", description = "Print a JSON summary on stdout.")
   boolean json;
 
   @Override
   public Integer call() {
+    if (noCreate) {
+      parent.global.extra.put("create_missing", false);
+    }
     return Run.execute(parent.global, json, "store", (repo, ctx) -> {
       Result r = new StoreOperation(repo, ctx).run(paths, dryRun);
       if (dryRun && !json) {

@@ -20,6 +20,8 @@ public final class Result {
   public final List<String> upToDateShelves = syncList();
   /** verify: how the destination differs from its commit, one "path: what" line each. */
   public final List<String> differences = syncList();
+  /** store: containers, buckets or directories that did not exist and were created. */
+  public final List<String> created = syncList();
   public volatile boolean interrupted;
   /** The commit a retrieve synced (null for store, or before HEAD was known). */
   public volatile String commit;

@@ -80,12 +80,16 @@ public final class StoreOperation {
       groups.computeIfAbsent(o, k -> new ArrayList<>()).add(f);
     }
     try (Stores.Cache stores = new Stores.Cache(ctx, repo.root(), false)) {
-      for (Map.Entry<Options, List<ShelfWalker.Found>> g : groups.entrySet()) {
-        storeGroup(g.getKey(), g.getValue(), dryRun, stores, result);
-        if (ctx.cancel().isCancelled()) {
-          result.interrupted = true;
-          break;
+      try {
+        for (Map.Entry<Options, List<ShelfWalker.Found>> g : groups.entrySet()) {
+          storeGroup(g.getKey(), g.getValue(), dryRun, stores, result);
+          if (ctx.cancel().isCancelled()) {
+            result.interrupted = true;
+            break;
+          }
         }
+      } finally {
+        result.created.addAll(stores.reportCreated());
       }
     }
     return result;

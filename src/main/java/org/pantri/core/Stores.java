@@ -54,10 +54,12 @@ final class Stores {
       throw new PantriException(Category.REPO, e.getMessage(), e);
     }
     ObjectStore store = s;
+    // --no-create / create_missing = false: a store run never creates a container either
+    boolean noCreate = !forReading && "false".equalsIgnoreCase(o.raw().getOrDefault("create_missing", "true").trim());
     try {
       // A login or container check that meets a 503 deserves the retries a transfer gets.
       retrier(o, ctx, s).call(s.describe(), () -> {
-        if (forReading) {
+        if (forReading || noCreate) {
           store.prepareForReading();
         } else {
           store.prepare();
@@ -67,7 +69,8 @@ final class Stores {
     } catch (AuthException e) {
       throw new PantriException(Category.AUTH, e.getMessage(), e);
     } catch (IOException e) {
-      throw new PantriException(Category.STORE, s.describe() + ": " + e.getMessage(), e);
+      throw new PantriException(Category.STORE, s.describe() + ": " + e.getMessage()
+          + (noCreate ? " (--no-create / create_missing = false: nothing is created)" : ""), e);
     }
     return s;
   }
@@ -99,6 +102,19 @@ final class Stores {
         open.put(o.storeIdentity(), s);
       }
       return s;
+    }
+
+    /** Every container, bucket or directory the stores of this run had to create, each said once. */
+    List<String> reportCreated() {
+      List<String> all = new ArrayList<>();
+      for (ObjectStore s : open.values()) {
+        for (String c : s.created()) {
+          all.add(c);
+          ctx.reporter().warn("created " + c + ": it did not exist. If the name is a typo, fix object_store_container"
+              + " / storage_url and remove it; --no-create (create_missing = false) refuses instead");
+        }
+      }
+      return all;
     }
 
     @Override

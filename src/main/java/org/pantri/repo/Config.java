@@ -31,7 +31,7 @@ public final class Config {
   public static final Set<String> CORE_KEYS =
       Set.of("object_store", "storage_url", "auth_url", "object_store_container", "ignore_patterns",
           "binary_overrides", "dest_sync", "checksum", "layout", "segment_size", "jobs", "retries", "atomic",
-          "keep_generations");
+          "keep_generations", "create_missing");
 
   private static final Set<String> SECRET_WORDS = Set.of("password", "secret", "token", "key");
 

@@ -68,6 +68,15 @@ public interface ObjectStore extends AutoCloseable {
   /** Deletes the object; deleting a missing object is not an error. */
   void delete(String key) throws IOException;
 
+  /**
+   * What this store had to create because it did not exist (a container, a bucket, a directory),
+   * each named for a message: a typo in a name otherwise goes unnoticed until retrieve finds
+   * nothing. Empty by default.
+   */
+  default List<String> created() {
+    return List.of();
+  }
+
   @Override
   default void close() throws IOException {}
 }

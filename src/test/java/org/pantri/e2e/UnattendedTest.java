@@ -45,6 +45,7 @@ class UnattendedTest {
     f.binary("mac/a.pkg", 2000, 1);
     f.binary("mac/b.pkg", 3000, 2);
     Path log = tmp.resolve("logs/pantri.log");
+    Files.createDirectories(f.store); // an existing store: nothing to warn about
     Pantri.Out s = f.pantri.run(f.author, "store", "-q", "--log-file", log.toString());
     assertThat(s.code()).as(s.toString()).isZero();
     assertThat(s.stderr()).isEmpty(); // -q: the console shows only trouble
@@ -110,5 +111,22 @@ class UnattendedTest {
     try (Stream<Path> s = Files.list(f.server)) {
       assertThat(s.map(p -> p.getFileName().toString())).contains("dest_sync");
     }
+  }
+
+  @Test
+  void storeSaysWhenItCreatesAStoreAndNoCreateRefuses() throws Exception {
+    RepoFixture f = new RepoFixture(tmp);
+    f.binary("mac/a.pkg", 1000, 1);
+    Pantri.Out refused = f.store("--no-create");
+    assertThat(refused.code()).as(refused.toString()).isEqualTo(5);
+    assertThat(refused.stderr()).contains("does not exist").contains("nothing is created");
+    assertThat(f.store).doesNotExist();
+    assertThat(f.author.resolve("shelves/mac/a.pkg.pitem")).doesNotExist();
+    Pantri.Out s = f.store("--json");
+    assertThat(s.code()).as(s.toString()).isZero();
+    assertThat(s.stderr()).contains("created store directory " + f.store).contains("--no-create");
+    assertThat(s.stdout()).contains("\"created\" : [ \"store directory " + f.store + "\" ]");
+    Pantri.Out again = f.store("--json");
+    assertThat(again.stdout()).contains("\"created\" : [ ]");
   }
 }

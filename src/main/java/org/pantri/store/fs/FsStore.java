@@ -46,13 +46,23 @@ public final class FsStore implements ObjectStore {
     return "local directory " + root;
   }
 
+  private final java.util.List<String> created = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @Override
+  public java.util.List<String> created() {
+    return java.util.List.copyOf(created);
+  }
+
   @Override
   public void prepare() throws IOException {
     if (Files.exists(root) && !Files.isDirectory(root)) {
       throw notADirectory();
     }
     try {
-      Files.createDirectories(root);
+      if (!Files.exists(root)) {
+        Files.createDirectories(root);
+        created.add("store directory " + root);
+      }
     } catch (IOException e) {
       throw new StoreException("cannot create store directory " + root + ": " + e.getMessage(), e);
     }

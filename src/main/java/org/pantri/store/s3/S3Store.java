@@ -329,6 +329,13 @@ final class S3Store implements MultipartStore {
     return x;
   }
 
+  private final java.util.List<String> created = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @Override
+  public java.util.List<String> created() {
+    return java.util.List.copyOf(created);
+  }
+
   private void createBucket(S3Client c) throws IOException {
     try {
       c.createBucket(r -> {
@@ -339,6 +346,7 @@ final class S3Store implements MultipartStore {
         }
       });
       log.debug("created bucket {}", bucket);
+      created.add(where);
     } catch (SdkException e) {
       // Someone may have created it meanwhile, or we may write to a bucket we may not create.
       try {

@@ -242,6 +242,7 @@ final class SwiftStore implements MultipartStore, Reauthenticating {
     try (SwiftHttp.Resp r = exec("PUT", "/" + SwiftUrls.component(name), null, timeout, put)) {
       if (r.ok()) {
         LOG.debug("created Swift container {}", name);
+        created.add("swift container '" + name + "' at " + url(""));
         return;
       }
       if (r.status() == 403 || r.status() == 404) {
@@ -256,6 +257,13 @@ final class SwiftStore implements MultipartStore, Reauthenticating {
       }
       throw SwiftHttp.statusError(r, put, name, url(""));
     }
+  }
+
+  private final List<String> created = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @Override
+  public List<String> created() {
+    return List.copyOf(created);
   }
 
   void ensureSegmentContainer() throws IOException {
