@@ -53,10 +53,16 @@ final class Progress implements ProgressListener {
     maybeDraw();
   }
 
+  /** Off a terminal, files at least this large get a line of their own when done. */
+  static final long LARGE = 64L << 20;
+
   @Override
   public void done(String name, long size) {
     done.incrementAndGet();
     current = name;
+    if (!tty && size >= LARGE && !phase.equals("hash")) {
+      Log.get().info(phase + " of " + name + " done (" + human(size) + ")");
+    }
     maybeDraw();
   }
 

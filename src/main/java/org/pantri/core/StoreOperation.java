@@ -273,10 +273,19 @@ public final class StoreOperation {
       t.setDaemon(true);
       return t;
     });
+    // hashing is a phase of its own on the progress line: a large first store spends minutes here
+    ctx.progress().begin("hash", found.size(), found.stream().mapToLong(ShelfWalker.Found::size).sum());
     try {
       List<Future<StorePlanner.Item>> futures = new ArrayList<>();
       for (ShelfWalker.Found f : found) {
-        futures.add(pool.submit(() -> classifyAndHash(f, filter, o, twins, result)));
+        futures.add(pool.submit(() -> {
+          try {
+            return classifyAndHash(f, filter, o, twins, result);
+          } finally {
+            ctx.progress().bytes(f.size());
+            ctx.progress().done(f.shelvesPath(), f.size());
+          }
+        }));
       }
       List<StorePlanner.Item> items = new ArrayList<>();
       for (Future<StorePlanner.Item> fu : futures) {
@@ -293,6 +302,7 @@ public final class StoreOperation {
           throw new PantriException(Category.INTERRUPTED, "interrupted");
         }
       }
+      ctx.progress().end();
       return items;
     } finally {
       pool.shutdownNow();

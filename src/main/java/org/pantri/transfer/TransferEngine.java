@@ -146,14 +146,14 @@ public final class TransferEngine implements AutoCloseable {
           } else {
             retrier.call(job.name(), budget, () -> {
               cancel.check();
-              accept(store.put(job.key(), job.source(), job.meta()), "upload of '" + job.key() + "'",
+              accept(counted(job.meta().size(), () -> store.put(job.key(), job.source(), job.meta())),
+                  "upload of '" + job.key() + "'",
                   () -> retrier.once(job.name(), () -> {
                     store.delete(job.key());
                     return null;
                   }));
               return null;
             });
-            progress.bytes(job.meta().size());
           }
           checkSourceUnchanged(job);
           onSuccess.accept(job);
@@ -169,6 +169,29 @@ public final class TransferEngine implements AutoCloseable {
     awaitAll(futures);
     progress.end();
     return failures;
+  }
+
+  /**
+   * One attempt of a request whose body the store streams: its bytes count as they leave (a large
+   * upload moves the progress line instead of jumping at the end), exactly {@code expected} count
+   * once it succeeded, and a failed attempt's bytes are taken back so a retry is not counted twice.
+   */
+  private <T> T counted(long expected, Retrier.Call<T> call) throws IOException {
+    long[] sent = {0};
+    org.pantri.store.SendProgress.to(n -> {
+      sent[0] += n;
+      progress.bytes(n);
+    });
+    try {
+      T r = call.call();
+      progress.bytes(expected - sent[0]);
+      return r;
+    } catch (IOException | RuntimeException e) {
+      progress.bytes(-sent[0]);
+      throw e;
+    } finally {
+      org.pantri.store.SendProgress.clear();
+    }
   }
 
   private void uploadMultipart(MultipartStore mp, UploadJob job, RetryBudget budget) throws Exception {
@@ -204,7 +227,7 @@ public final class TransferEngine implements AutoCloseable {
         try {
           etags.put(n, retrier.call(job.name() + " part " + n, budget, () -> {
             cancel.check();
-            PutResult r = up.putPart(n, job.source(), off, len);
+            PutResult r = counted(len, () -> up.putPart(n, job.source(), off, len));
             accept(r, "upload of part " + n + " of '" + job.key() + "'", () -> retrier.once(job.name(), () -> {
               up.discardPart(n);
               return null;
@@ -215,7 +238,6 @@ public final class TransferEngine implements AutoCloseable {
           abandoned.set(true);
           throw e;
         }
-        progress.bytes(len);
         return null;
       }));
     }

@@ -143,11 +143,13 @@ public final class FsStore implements ObjectStore {
         long size = in.size();
         long done = 0;
         while (done < size) {
-          long n = in.transferTo(done, size - done, out);
+          // in slices, so progress moves during a large copy
+          long n = in.transferTo(done, Math.min(size - done, 8L << 20), out);
           if (n <= 0) {
             break;
           }
           done += n;
+          org.pantri.store.SendProgress.sent(n);
         }
         if (done != meta.size()) {
           throw new StoreException(

@@ -99,6 +99,7 @@ final class FileSlice implements ContentStreamProvider, AutoCloseable {
       }
       int want = (int) Math.min(len, end - pos);
       int n = ch.read(ByteBuffer.wrap(b, off, want), pos);
+      org.pantri.store.SendProgress.sent(n);
       if (n < 0) {
         // The file shrank under us: a short body would be rejected by the length check anyway,
         // but saying so here gives a clearer error.

@@ -35,7 +35,13 @@ final class FileRangeBody implements SwiftHttp.Body {
   public void writeTo(OutputStream out) throws IOException {
     sentMd5 = null;
     MessageDigest md = FileRange.md5();
-    FileRange.copy(file, offset, length, out, md);
+    FileRange.copy(file, offset, length, new java.io.FilterOutputStream(out) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+        org.pantri.store.SendProgress.sent(len);
+      }
+    }, md);
     sentMd5 = HexFormat.of().formatHex(md.digest());
   }
 
