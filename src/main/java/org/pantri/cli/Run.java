@@ -70,6 +70,9 @@ final class Run {
     }
   }
 
+  /** Commands that print their own summary (and their own --json). */
+  static final java.util.Set<String> OWN_SUMMARY = java.util.Set.of("auth", "ls", "gc", "push-check", "install-hooks");
+
   /** Failures named one per line in the summary; --json has all of them. */
   static final int SUMMARY_FAILURES = 25;
 
@@ -99,7 +102,7 @@ final class Run {
     if (failed.size() > SUMMARY_FAILURES) {
       err.println("failed: ... and " + (failed.size() - SUMMARY_FAILURES) + " more (--json lists every one)");
     }
-    if ((quiet && r.failed.isEmpty() && r.refused.isEmpty()) || verb.equals("auth")) {
+    if ((quiet && r.failed.isEmpty() && r.refused.isEmpty()) || OWN_SUMMARY.contains(verb)) {
       return;
     }
     StringBuilder sb = new StringBuilder(r.dryRun ? "dry run, would have: " : "");
