@@ -56,11 +56,11 @@ PY
   t0=$(now); echo "refs/heads/main $(git rev-parse HEAD) refs/heads/x 0000000000000000000000000000000000000000" | P push-check none x 2> "$d/check.log"; t1=$(now)
   echo "$label: push-check of every commit, no remote-tracking refs ($(grep -o '[0-9]* commit(s), [0-9]* pitem(s), [0-9]* store request(s), [0-9.]* s' "$d/check.log")): $(secs "$t0" "$t1") s wall; $(logcount)"
   logmark
-  t0=$(now); P gc --grace 0 --json > "$d/gc.json" 2>/dev/null; t1=$(now)
+  t0=$(now); P gc --grace 0 --json > "$d/gc.json" 2>"$d/gc.err" || true; t1=$(now)
   echo "$label: gc report: $(python3 -c "import json;d=json.load(open('$d/gc.json'));s=d['stores'][0];print(f\"{d['commits']} commits, {d['pitems']} pitems, {s['objects']} objects, {len(s['garbage'])} garbage, {s['requests']} store calls\")"): $(secs "$t0" "$t1") s; $(logcount)"
   logmark
-  t0=$(now); P gc --grace 0 --delete --json > "$d/gcd.json" 2>/dev/null; t1=$(now)
-  echo "$label: gc --delete: $(python3 -c "import json;d=json.load(open('$d/gcd.json'));s=d['stores'][0];print(f\"deleted {s['deleted']}, {s['requests']} store calls\")"): $(secs "$t0" "$t1") s; $(logcount)"
+  t0=$(now); P gc --grace 0 --delete --json > "$d/gcd.json" 2>"$d/gcd.err" || true; t1=$(now)
+  echo "$label: gc --delete: $(python3 -c "import json;d=json.load(open('$d/gcd.json'));s=d['stores'][0];print(f\"deleted {s['deleted']}, {s['requests']} store calls, exit {d['exit_code']}\")"): $(secs "$t0" "$t1") s; $(logcount)"
   cd "$top"
 }
 

@@ -62,6 +62,9 @@ class SwiftGcTest {
       Path dead = f.binary("mac/dead.dmg", 2 * 1048576 + 100, 3);   // 3 segments, never committed
       assertThat(f.store(f.author.resolve("shelves/mac/dead.dmg").toString()).code()).isZero();
       Files.delete(f.author.resolve("shelves/mac/dead.dmg.pitem"));
+      Path deadSmall = f.binary("mac/dead-small.pkg", 4000, 4);                 // a plain object, never committed
+      assertThat(f.store(f.author.resolve("shelves/mac/dead-small.pkg").toString()).code()).isZero();
+      Files.delete(f.author.resolve("shelves/mac/dead-small.pkg.pitem"));
       // an upload abandoned half-way: one segment, no manifest
       String ghost = "sha256/ab/cd/" + "abcd".repeat(16);
       Path seg = tmp.resolve("seg");
@@ -72,7 +75,7 @@ class SwiftGcTest {
 
       Pantri.Out report = f.pantri.run(f.author, "gc", "--grace", "0", "--json");
       assertThat(report.code()).as(report.toString()).isZero();
-      assertThat(report.stdout()).contains(key(dead)).doesNotContain("\"" + key(live) + "\"");
+      assertThat(report.stdout()).contains(key(dead)).contains(key(deadSmall)).doesNotContain("\"" + key(live) + "\"");
       assertThat(swift(tmp, "list", segs).lines().count()).isEqualTo(8);
 
       Pantri.Out gc = f.pantri.run(f.author, "gc", "--grace", "0", "--delete");
