@@ -285,13 +285,26 @@ final class SwiftStore implements MultipartStore {
       for (JsonNode n : page) {
         out.add(new ObjectInfo(n.path("name").asText(), n.path("bytes").asLong(), -1,
             n.hasNonNull("hash") ? n.get("hash").asText() : null, lastModified(n)));
+        if (n.has("slo_etag")) {
+          listedSlo.add(n.path("name").asText()); // Swift marks SLO manifests in listings
+        } else {
+          listedSlo.remove(n.path("name").asText());
+        }
       }
       if (page.size() < LISTING_LIMIT) {
+        listedPrefixes.add(prefix);
         return out;
       }
       marker = page.get(page.size() - 1).path("name").asText();
     }
   }
+
+  /**
+   * What listings showed, for {@link #deleteWithParts}: the SLO manifests (few: large files only)
+   * among the keys under the prefixes listed completely.
+   */
+  private final java.util.Set<String> listedSlo = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<String> listedPrefixes = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** A listing entry's last_modified ("2026-12-02T03:26:30.123456", UTC) in seconds, or -1. */
   static long lastModified(JsonNode n) {
@@ -314,6 +327,12 @@ final class SwiftStore implements MultipartStore {
   @Override
   public void deleteWithParts(String key) throws IOException {
     Keys.check(key);
+    if (!listedSlo.contains(key) && listedPrefixes.stream().anyMatch(key::startsWith)) {
+      // A listing showed it without slo_etag: a plain object, one DELETE. (A Swift too old to mark
+      // manifests leaves an SLO's segments behind here; gc collects them as parts.)
+      delete(key);
+      return;
+    }
     String what = "delete of '" + key + "' with its segments";
     try (SwiftHttp.Resp r = exec("DELETE", objectPath(container, key) + "?multipart-manifest=delete", null, timeout,
         what, "Accept", "application/json")) {
