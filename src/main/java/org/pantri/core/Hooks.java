@@ -98,9 +98,4 @@ public final class Hooks {
       throw new PantriException(Category.REPO, "cannot install the pre-push hook: " + e.getMessage(), e);
     }
   }
-
-  /** For messages: the repository path of a shelves path. */
-  static String repoPath(String shelvesPath) {
-    return Repository.SHELVES + "/" + shelvesPath;
-  }
 }
