@@ -11,9 +11,12 @@ import picocli.CommandLine.Mixin;
 @Command(name = "pantri", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     sortOptions = false, usageHelpAutoWidth = true,
     description = "Keeps a package repository's binaries in an object store; git holds .pitem pointers.",
-    subcommands = {StoreCommand.class, RetrieveCommand.class, VerifyCommand.class, StatusCommand.class, RollbackCommand.class, AuthCommand.class},
+    subcommands = {StoreCommand.class, RetrieveCommand.class, StatusCommand.class, VerifyCommand.class,
+        RollbackCommand.class, AuthCommand.class, InitCommand.class, LsCommand.class, GcCommand.class,
+        InstallHooksCommand.class, PushCheckCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 some transfers failed, 2 usage, 3 repository/config, 4 auth,"
-        + " 5 store unavailable, 6 input refused, 7 destination locked, 70 internal error, 130 interrupted."})
+        + " 5 store unavailable, 6 input refused, 7 destination locked, 70 internal error, 130 interrupted."
+        + " push-check: 1 = push refused (objects missing from the store)."})
 public final class Main implements Runnable {
   @Mixin GlobalOptions global;
 

@@ -84,6 +84,9 @@ final class Run {
     }
   }
 
+  /** Commands that print their own summary (and their own --json). */
+  static final java.util.Set<String> OWN_SUMMARY = java.util.Set.of("auth", "ls", "gc", "push-check", "install-hooks");
+
   /** Failures named one per line in the summary; --json has all of them. */
   static final int SUMMARY_FAILURES = 25;
 
@@ -120,7 +123,7 @@ final class Run {
     if (failed.size() > SUMMARY_FAILURES) {
       log.error("failed: ... and " + (failed.size() - SUMMARY_FAILURES) + " more (--json lists every one)");
     }
-    if (verb.equals("auth") || verb.equals("rollback")) {
+    if (verb.equals("rollback") || OWN_SUMMARY.contains(verb)) {
       return;
     }
     if (verb.equals("verify")) {

@@ -28,6 +28,14 @@ public final class Git {
   }
 
   public Result run(String... args) throws IOException {
+    return runWithInput(null, args);
+  }
+
+  /**
+   * Runs git with {@code stdin} as its standard input (written from another thread while the
+   * output is read, so large batches cannot deadlock), e.g. {@code cat-file --batch}.
+   */
+  public Result runWithInput(byte[] stdin, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add("git");
     cmd.add("-c");
@@ -38,12 +46,25 @@ public final class Git {
     env.put("GIT_TERMINAL_PROMPT", "0");
     env.putIfAbsent("GIT_SSH_COMMAND", "ssh -o BatchMode=yes");
     env.put("LC_ALL", "C");
-    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    if (stdin == null) {
+      pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    }
     Process p;
     try {
       p = pb.start();
     } catch (IOException e) {
       throw new RepoException("cannot run git (is it installed and on PATH?): " + e.getMessage());
+    }
+    if (stdin != null) {
+      Thread feed = new Thread(() -> {
+        try (var in = p.getOutputStream()) {
+          in.write(stdin);
+        } catch (IOException ignored) {
+          // git stopped reading; its exit code tells the story
+        }
+      }, "git-stdin");
+      feed.setDaemon(true);
+      feed.start();
     }
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Thread errPump = new Thread(() -> pump(p.getErrorStream(), err), "git-stderr");

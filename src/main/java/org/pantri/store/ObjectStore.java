@@ -77,6 +77,27 @@ public interface ObjectStore extends AutoCloseable {
     return List.of();
   }
 
+  /**
+   * Deletes the object and the parts it is assembled from (Swift: an SLO manifest with its
+   * segments). Used by gc; deleting a missing object is not an error. Stores without parts keep
+   * the default.
+   */
+  default void deleteWithParts(String key) throws IOException {
+    delete(key);
+  }
+
+  /**
+   * Parts of objects whose key starts with {@code prefix} that the store holds besides the
+   * objects themselves: SLO segments (of live, replaced or abandoned uploads), unfinished S3
+   * multipart uploads. One pass, like {@link #list}. Stores without parts return none.
+   */
+  default List<StoredPart> listParts(String prefix) throws IOException {
+    return List.of();
+  }
+
+  /** Deletes one part listed by {@link #listParts} (a missing one is not an error). */
+  default void deletePart(StoredPart part) throws IOException {}
+
   @Override
   default void close() throws IOException {}
 }

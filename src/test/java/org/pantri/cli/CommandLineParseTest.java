@@ -54,7 +54,7 @@ class CommandLineParseTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"store", "retrieve", "auth"})
+  @ValueSource(strings = {"store", "retrieve", "auth", "init", "ls", "gc", "install-hooks", "push-check"})
   void globalOptionsAfterEverySubcommand(String cmd) {
     CommandLine c = cl();
     GlobalOptions g = root(c, cmd, "--object-store", "swift", "--storage_url", "u", "--auth-url", "a",
@@ -170,6 +170,27 @@ class CommandLineParseTest {
     assertThat(b.test).isFalse();
   }
 
+  @Test
+  void gcDeletesOnlyWhenAskedAndParsesGrace() {
+    GcCommand g = sub(cl(), "gc", "gc");
+    assertThat(g.delete).isFalse();
+    assertThat(g.maxDelete).isNull();
+    assertThat(g.grace).isEqualTo("7d");
+    GcCommand d = sub(cl(), "gc", "gc", "--delete", "--max-delete", "5", "--grace", "0", "--fetch", "--json");
+    assertThat(d.delete).isTrue();
+    assertThat(d.maxDelete).isEqualTo(5L);
+    assertThat(d.fetch).isTrue();
+    assertThat(GcCommand.parseGrace("0")).isZero();
+    assertThat(GcCommand.parseGrace("7")).isEqualTo(7 * 86400L);
+    assertThat(GcCommand.parseGrace("12h")).isEqualTo(12 * 3600L);
+    assertThat(GcCommand.parseGrace("90s")).isEqualTo(90L);
+    assertThat(GcCommand.parseGrace("5m")).isEqualTo(300L);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> GcCommand.parseGrace("-1"))
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> GcCommand.parseGrace("1w"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   /** A value each option type accepts. */
   private static String sample(CommandLine.Model.OptionSpec o) {
     Class<?> t = o.type();
@@ -187,8 +208,11 @@ class CommandLineParseTest {
   void everyNameOfEveryOptionOfEveryCommandParses() {
     CommandLine top = cl();
     int names = 0;
-    for (CommandLine c : List.of(top, top.getSubcommands().get("store"), top.getSubcommands().get("retrieve"),
-        top.getSubcommands().get("auth"))) {
+    List<CommandLine> all = new java.util.ArrayList<>(List.of(top));
+    all.addAll(top.getSubcommands().values());
+    assertThat(top.getSubcommands().keySet()).contains("store", "retrieve", "auth", "init", "ls", "gc",
+        "install-hooks", "push-check");
+    for (CommandLine c : all) {
       for (CommandLine.Model.OptionSpec o : c.getCommandSpec().options()) {
         if (o.usageHelp() || o.versionHelp()) {
           continue;
@@ -226,7 +250,8 @@ class CommandLineParseTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"--bogus", "store --bogus", "retrieve -x", "auth --nope", "nosuchcommand",
-      "retrieve -d", "-J notanumber store", "--segment_size 1.5 store", "store --test"})
+      "retrieve -d", "-J notanumber store", "--segment_size 1.5 store", "store --test", "gc --max-delete x",
+      "gc --bogus", "ls --nope"})
   void badCommandLineIsExit2(String line) {
     CommandLine c = cl();
     StringWriter err = new StringWriter();

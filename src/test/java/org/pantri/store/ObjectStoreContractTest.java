@@ -70,6 +70,21 @@ public abstract class ObjectStoreContractTest {
     }
   }
 
+  /** gc's age: a listing says when the store wrote each object (not the source's old mtime). */
+  @Test
+  void listingSaysWhenTheObjectWasStored() throws Exception {
+    Path f = file("aged.bin", 1000, 9);
+    long before = System.currentTimeMillis() / 1000;
+    store.put("aged/x.bin", f, meta(f, 1_500_000_000L));
+    List<ObjectInfo> l = store.list("aged/");
+    assertThat(l).hasSize(1);
+    assertThat(l.get(0).storedAtSeconds()).isBetween(before - 120, System.currentTimeMillis() / 1000 + 120);
+    // deleting with parts removes a plain object, and a missing one is no error
+    store.deleteWithParts("aged/x.bin");
+    store.deleteWithParts("aged/x.bin");
+    assertThat(store.list("aged/")).isEmpty();
+  }
+
   @Test
   void putThenOpenReturnsTheSameBytes() throws Exception {
     Path f = file("a.bin", 100_000, 1);

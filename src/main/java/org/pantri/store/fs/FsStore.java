@@ -125,11 +125,28 @@ public final class FsStore implements ObjectStore {
         }
         BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
         if (a.isRegularFile()) {
-          out.add(new ObjectInfo(rel, a.size(), org.pantri.store.FileTimes.pythonSeconds(a.lastModifiedTime()), null));
+          out.add(new ObjectInfo(rel, a.size(), org.pantri.store.FileTimes.pythonSeconds(a.lastModifiedTime()), null,
+              storedAt(p, a)));
         }
       }
     }
     return out;
+  }
+
+  /**
+   * When the object was written: its ctime (the rename into place sets it; the mtime carries the
+   * source file's mtime instead), else the later of mtime and creation time.
+   */
+  static long storedAt(Path p, BasicFileAttributes a) {
+    try {
+      Object c = Files.getAttribute(p, "unix:ctime", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      if (c instanceof FileTime t) {
+        return t.toMillis() / 1000;
+      }
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      // not a POSIX file system: fall through
+    }
+    return Math.max(a.lastModifiedTime().toMillis(), a.creationTime().toMillis()) / 1000;
   }
 
   @Override

@@ -443,7 +443,8 @@ final class S3Store implements MultipartStore {
             continue;
           }
           // Listings carry no user metadata; the engine stats when it needs the mtime.
-          out.add(new ObjectInfo(o.key(), o.size(), -1, unquote(o.eTag())));
+          out.add(new ObjectInfo(o.key(), o.size(), -1, unquote(o.eTag()),
+              o.lastModified() == null ? -1 : o.lastModified().getEpochSecond()));
         }
         token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
       } while (token != null);
@@ -561,6 +562,55 @@ final class S3Store implements MultipartStore {
         throw S3Errors.translate("DELETE " + key, where, e);
       }
     }
+  }
+
+  // ---------------------------------------------------------------- gc
+
+  /** Multipart uploads under {@code prefix} that were started and never completed or aborted. */
+  @Override
+  public List<org.pantri.store.StoredPart> listParts(String prefix) throws IOException {
+    List<org.pantri.store.StoredPart> out = new ArrayList<>();
+    try {
+      String keyMarker = null;
+      String idMarker = null;
+      while (true) {
+        String km = keyMarker;
+        String im = idMarker;
+        ListMultipartUploadsResponse page = client().listMultipartUploads(r -> {
+          r.bucket(bucket);
+          if (!prefix.isEmpty()) {
+            r.prefix(prefix);
+          }
+          if (km != null) {
+            r.keyMarker(km).uploadIdMarker(im);
+          }
+        });
+        for (var u : page.uploads()) {
+          out.add(new org.pantri.store.StoredPart(u.key(), u.uploadId(), -1,
+              u.initiated() == null ? -1 : u.initiated().getEpochSecond()));
+        }
+        if (!Boolean.TRUE.equals(page.isTruncated()) || page.nextKeyMarker() == null) {
+          return out;
+        }
+        keyMarker = page.nextKeyMarker();
+        idMarker = page.nextUploadIdMarker();
+      }
+    } catch (SdkException e) {
+      throw S3Errors.translate("listing multipart uploads" + (prefix.isEmpty() ? "" : " under " + prefix), where, e);
+    }
+  }
+
+  /** Aborts an unfinished multipart upload (its parts go with it) and removes its resume marker. */
+  @Override
+  public void deletePart(org.pantri.store.StoredPart part) throws IOException {
+    try {
+      client().abortMultipartUpload(r -> r.bucket(bucket).key(part.ownerKey()).uploadId(part.id()));
+    } catch (SdkException e) {
+      if (!S3Errors.isNotFound(e)) {
+        throw S3Errors.translate("abort of multipart upload of " + part.ownerKey(), where, e);
+      }
+    }
+    deleteMarker(part.ownerKey(), part.id());
   }
 
   // ---------------------------------------------------------------- multipart

@@ -21,6 +21,7 @@ import org.pantri.store.PartPlan;
 import org.pantri.store.PutMeta;
 import org.pantri.store.PutResult;
 import org.pantri.store.StoreException;
+import org.pantri.store.StoredPart;
 import org.pantri.store.StoreSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -395,12 +396,122 @@ final class SwiftStore implements MultipartStore, Reauthenticating {
       List<JsonNode> page = listPage(container, prefix, marker, LISTING_LIMIT);
       for (JsonNode n : page) {
         out.add(new ObjectInfo(n.path("name").asText(), n.path("bytes").asLong(), -1,
-            n.hasNonNull("hash") ? n.get("hash").asText() : null));
+            n.hasNonNull("hash") ? n.get("hash").asText() : null, lastModified(n)));
+        if (n.has("slo_etag")) {
+          listedSlo.add(n.path("name").asText()); // Swift marks SLO manifests in listings
+        } else {
+          listedSlo.remove(n.path("name").asText());
+        }
+      }
+      if (page.size() < LISTING_LIMIT) {
+        listedPrefixes.add(prefix);
+        return out;
+      }
+      marker = page.get(page.size() - 1).path("name").asText();
+    }
+  }
+
+  /**
+   * What listings showed, for {@link #deleteWithParts}: the SLO manifests (few: large files only)
+   * among the keys under the prefixes listed completely.
+   */
+  private final java.util.Set<String> listedSlo = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<String> listedPrefixes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** A listing entry's last_modified ("2026-12-02T03:26:30.123456", UTC) in seconds, or -1. */
+  static long lastModified(JsonNode n) {
+    String v = n.path("last_modified").asText("");
+    if (v.isEmpty()) {
+      return -1;
+    }
+    try {
+      return java.time.LocalDateTime.parse(v).toEpochSecond(java.time.ZoneOffset.UTC);
+    } catch (java.time.format.DateTimeParseException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Deletes an object and, when it is a Static Large Object, its segments
+   * ({@code ?multipart-manifest=delete}; Swift answers "Not an SLO manifest" for a plain object,
+   * which then gets a plain DELETE: two requests).
+   */
+  @Override
+  public void deleteWithParts(String key) throws IOException {
+    Keys.check(key);
+    if (!listedSlo.contains(key) && listedPrefixes.stream().anyMatch(key::startsWith)) {
+      // A listing showed it without slo_etag: a plain object, one DELETE. (A Swift too old to mark
+      // manifests leaves an SLO's segments behind here; gc collects them as parts.)
+      delete(key);
+      return;
+    }
+    String what = "delete of '" + key + "' with its segments";
+    try (SwiftHttp.Resp r = exec("DELETE", objectPath(container, key) + "?multipart-manifest=delete", null, timeout,
+        what, "Accept", "application/json")) {
+      if (!r.ok() && r.status() != 404) {
+        throw SwiftHttp.statusError(r, what, container, url(""));
+      }
+      if (r.status() == 200) {
+        // An SLO delete answers 200 with a bulk-delete report; errors inside it mean segments stayed.
+        JsonNode rep;
+        try {
+          rep = JSON.readTree(r.body());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          rep = null;
+        }
+        if (rep != null && rep.path("Errors").isArray() && rep.path("Errors").size() > 0) {
+          if (rep.path("Errors").toString().contains("Not an SLO manifest")) {
+            delete(key); // a plain object: Swift refuses the SLO delete, a plain DELETE removes it
+            return;
+          }
+          throw new StoreException(what + " left segments behind: " + rep.path("Errors"));
+        }
+      }
+    }
+  }
+
+  /**
+   * SLO segments of objects under {@code prefix}: segment names are
+   * {@code <container>/<key>/slo/<sha256>/<partSize>/<n>} in the segment container (see
+   * {@link SwiftSlo}), so the owner key is the part between the container and "/slo/".
+   */
+  @Override
+  public List<StoredPart> listParts(String prefix) throws IOException {
+    List<StoredPart> out = new ArrayList<>();
+    String full = container + "/" + prefix;
+    String marker = null;
+    while (true) {
+      List<JsonNode> page;
+      try {
+        page = listPage(segmentContainer, full, marker, LISTING_LIMIT);
+      } catch (StoreException e) {
+        if (e.getMessage() != null && e.getMessage().contains("does not exist")) {
+          return out; // no segment container: no segments
+        }
+        throw e;
+      }
+      for (JsonNode n : page) {
+        String name = n.path("name").asText();
+        int slo = name.indexOf("/slo/", container.length() + 1);
+        if (name.startsWith(container + "/") && slo > 0) {
+          out.add(new StoredPart(name.substring(container.length() + 1, slo), name, n.path("bytes").asLong(-1),
+              lastModified(n)));
+        }
       }
       if (page.size() < LISTING_LIMIT) {
         return out;
       }
       marker = page.get(page.size() - 1).path("name").asText();
+    }
+  }
+
+  @Override
+  public void deletePart(StoredPart part) throws IOException {
+    String what = "delete of segment '" + part.id() + "'";
+    try (SwiftHttp.Resp r = exec("DELETE", objectPath(segmentContainer, part.id()), null, timeout, what)) {
+      if (!r.ok() && r.status() != 404) {
+        throw SwiftHttp.statusError(r, what, segmentContainer, url(""));
+      }
     }
   }
 
