@@ -100,6 +100,21 @@ public final class RetrieveOperation {
    * against the upstream commit, so it shows what the pull would bring, without merging anything.
    */
   private String pull(RetrieveRequest req) throws IOException {
+    if (!req.pull()) {
+      return repo.git().head();
+    }
+    // two retrieves in one clone (to two destinations) take turns at git: concurrent pulls race
+    // on FETCH_HEAD ("Cannot fast-forward to multiple branches")
+    Path lockFile = repo.git().gitDir().resolve("pantri").resolve("pull.lock");
+    Files.createDirectories(lockFile.getParent());
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile,
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock held = ch.lock()) {
+      return pullLocked(req);
+    }
+  }
+
+  private String pullLocked(RetrieveRequest req) throws IOException {
     if (req.pull() && repo.git().hasUpstream()) {
       if (req.dryRun()) {
         repo.git().fetch();
