@@ -28,6 +28,12 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--repair", description = "Fix what differs the way retrieve would (a forced retrieve without pull), then check again.")
   boolean repair;
 
+  @Option(names = "--remote", description = "Check the store instead: every pitem at HEAD has its object, of the right size (one listing per prefix).")
+  boolean remote;
+
+  @Option(names = "--all-refs", description = "With --remote: every pitem of every commit reachable from any ref.")
+  boolean allRefs;
+
   @Option(names = "--json", description = "Print a JSON summary on stdout.")
   boolean json;
 
@@ -38,6 +44,13 @@ final class VerifyCommand implements Callable<Integer> {
     }
     boolean checksum = Boolean.TRUE.equals(parent.global.checksum);
     return Run.execute(parent.global, json, "verify", (repo, ctx) -> {
+      if (remote || allRefs) {
+        Result rr = new VerifyOperation(repo, ctx).remote(allRefs);
+        if (!json) {
+          rr.differences.forEach(System.out::println);
+        }
+        return rr;
+      }
       Result r = new VerifyOperation(repo, ctx).run(shelves, checksum);
       if (repair && !r.differences.isEmpty()) {
         Result fixed = new RetrieveOperation(repo, ctx)

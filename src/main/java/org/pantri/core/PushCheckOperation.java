@@ -80,10 +80,8 @@ public final class PushCheckOperation {
           continue;
         }
         String path = p.pitem().path();
-        if (!path.contains("/")) {
-          continue; // belongs to no shelf; store refuses to write these
-        }
-        String shelf = Repository.shelfOf(path);
+        // a file directly under shelves/ belongs to no shelf: the [default] options apply
+        String shelf = path.contains("/") ? Repository.shelfOf(path) : null;
         Options o = optionsByShelf.get(shelf);
         if (o == null) {
           o = repo.config().resolve(shelf, ctx.cliOptions(), repo.root(), ctx.dataDir());

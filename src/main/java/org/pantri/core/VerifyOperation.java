@@ -15,6 +15,7 @@ import org.pantri.pitem.Pitem;
 import org.pantri.pitem.PitemCodec;
 import org.pantri.pitem.PitemException;
 import org.pantri.plan.RetrievePlanner;
+import org.pantri.repo.Git;
 import org.pantri.repo.GitObjects;
 import org.pantri.repo.Options;
 import org.pantri.repo.RepoException;
@@ -39,6 +40,71 @@ public final class VerifyOperation {
 
   /** What a file in DEST should be. */
   private record Expected(long size, boolean executable, String blob, Pitem pitem) {}
+
+  /**
+   * {@code verify --remote}: every pitem at HEAD (with {@code allRefs}: at every commit reachable
+   * from any ref) has its object in the store with the right size — the push guard's check, one
+   * listing per prefix, not a request per pitem.
+   */
+  public Result remote(boolean allRefs) throws PantriException {
+    Result result = new Result();
+    Git git = repo.git();
+    try {
+      List<String> revs = new ArrayList<>();
+      String head = git.head();
+      if (head != null) {
+        revs.add(head);
+      }
+      if (allRefs) {
+        for (String line : git.check("for-each-ref", "--format=%(objectname)").lines().toList()) {
+          if (!line.isBlank() && !revs.contains(line.trim())) {
+            revs.add(line.trim());
+          }
+        }
+      }
+      Map<String, String[]> blobs = new java.util.LinkedHashMap<>();
+      GitPitems.reachableBlobs(git, revs).forEach((blob, path) -> blobs.put(blob, new String[] {path, head}));
+      Map<String, List<RemoteCheck.Want>> wants = new java.util.LinkedHashMap<>();
+      Map<String, Options> storeOptions = new java.util.HashMap<>();
+      for (GitPitems.Found f : GitPitems.read(git, blobs)) {
+        if (f.pitem() == null) {
+          difference(result, f.repoPath(), "refused pitem (" + f.problem() + ")");
+          continue;
+        }
+        String path = f.pitem().path();
+        Options o = repo.config().resolve(path.contains("/") ? Repository.shelfOf(path) : null, ctx.cliOptions(),
+            repo.root(), ctx.dataDir());
+        storeOptions.putIfAbsent(o.storeIdentity(), o);
+        String fallback = o.layout() == org.pantri.repo.Layout.CONTENT
+            ? org.pantri.repo.Layout.PATH.key(path, f.pitem().sha256()) : null;
+        wants.computeIfAbsent(o.storeIdentity(), k -> new ArrayList<>()).add(new RemoteCheck.Want(
+            o.layout().key(path, f.pitem().sha256()), f.pitem().fileSize(), f.repoPath(), fallback));
+      }
+      try (Stores.Cache stores = new Stores.Cache(ctx, repo.root(), true)) {
+        for (Map.Entry<String, List<RemoteCheck.Want>> e : wants.entrySet()) {
+          Options o = storeOptions.get(e.getKey());
+          org.pantri.store.ObjectStore store = stores.get(o);
+          RemoteCheck.Report rep = RemoteCheck.check(store, e.getValue(), Stores.retrier(o, ctx, store));
+          for (RemoteCheck.Problem pr : rep.problems()) {
+            difference(result, pr.want().where(), pr.describe(store.describe()));
+          }
+          for (int i = 0; i < rep.checked() - rep.problems().size(); i++) {
+            result.skipped.add(e.getKey());
+          }
+        }
+      }
+    } catch (RepoException e) {
+      throw new PantriException(Category.REPO, e.getMessage(), e);
+    } catch (org.pantri.store.AuthException e) {
+      throw new PantriException(Category.AUTH, e.getMessage(), e);
+    } catch (IOException e) {
+      throw new PantriException(Category.STORE, e.getMessage(), e);
+    }
+    ctx.reporter().info("checked " + (result.skipped.size() + result.differences.size()) + " object(s) in the store"
+        + (allRefs ? " for every ref" : " for HEAD") + ": " + result.differences.size() + " problem(s)"
+        + (result.differences.isEmpty() ? "" : "; pantri store --checksum PATH re-uploads a missing object"));
+    return result;
+  }
 
   public Result run(List<String> shelves, boolean checksum) throws PantriException {
     Result result = new Result();

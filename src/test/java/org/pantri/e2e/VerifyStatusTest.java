@@ -81,4 +81,32 @@ class VerifyStatusTest {
     Pantri.Out dry = f.pantri.run(f.server, "retrieve", "-d", f.dest.toString(), "--dry-run");
     assertThat(dry.stdout()).contains("download " + f.dest.resolve("mac/new.pkg"));
   }
+
+  @Test
+  void verifyRemoteFindsObjectsMissingFromTheStore() throws Exception {
+    RepoFixture f = new RepoFixture(tmp);
+    f.binary("mac/old.pkg", 3000, 1);
+    assertThat(f.store().code()).isZero();
+    f.commitAndPush("old");
+    f.pantri.git(f.author, "tag", "v1");
+    f.pantri.git(f.author, "rm", "-q", "shelves/mac/old.pkg.pitem");
+    f.binary("mac/new.pkg", 3000, 2);
+    assertThat(f.store().code()).isZero();
+    f.commitAndPush("new");
+    assertThat(f.pantri.run(f.author, "verify", "--remote").code()).isZero();
+    // both objects disappear from the store
+    try (var s = Files.walk(f.store)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        Files.delete(p);
+      }
+    }
+    Pantri.Out head = f.pantri.run(f.author, "verify", "--remote");
+    assertThat(head.code()).as(head.toString()).isEqualTo(1);
+    assertThat(head.stdout()).contains("shelves/mac/new.pkg.pitem").doesNotContain("old.pkg");
+    Pantri.Out all = f.pantri.run(f.author, "verify", "--remote", "--all-refs");
+    assertThat(all.code()).isEqualTo(1);
+    assertThat(all.stdout()).contains("shelves/mac/new.pkg.pitem").contains("shelves/mac/old.pkg.pitem");
+    assertThat(f.store("--checksum").code()).isZero(); // re-uploads what the work tree still has
+    assertThat(f.pantri.run(f.author, "verify", "--remote").code()).isZero();
+  }
 }
