@@ -63,7 +63,19 @@ public final class VerifyOperation {
         }
       }
       Map<String, String[]> blobs = new java.util.LinkedHashMap<>();
-      GitPitems.reachableBlobs(git, revs).forEach((blob, path) -> blobs.put(blob, new String[] {path, head}));
+      if (allRefs) {
+        // every commit's pitems, history included
+        GitPitems.reachableBlobs(git, revs).forEach((blob, path) -> blobs.put(blob, new String[] {path, head}));
+      } else if (head != null) {
+        // the tree at HEAD only
+        try (GitObjects objects = new GitObjects(repo.root())) {
+          for (GitObjects.Entry e : objects.lsTree(head, Repository.SHELVES + "/")) {
+            if (e.regular() && e.path().endsWith(PitemCodec.SUFFIX)) {
+              blobs.putIfAbsent(e.blob(), new String[] {e.path(), head});
+            }
+          }
+        }
+      }
       Map<String, List<RemoteCheck.Want>> wants = new java.util.LinkedHashMap<>();
       Map<String, Options> storeOptions = new java.util.HashMap<>();
       for (GitPitems.Found f : GitPitems.read(git, blobs)) {
@@ -86,7 +98,9 @@ public final class VerifyOperation {
           org.pantri.store.ObjectStore store = stores.get(o);
           RemoteCheck.Report rep = RemoteCheck.check(store, e.getValue(), Stores.retrier(o, ctx, store));
           for (RemoteCheck.Problem pr : rep.problems()) {
-            difference(result, pr.want().where(), pr.describe(store.describe()));
+            String line = pr.describe(store.describe());
+            result.differences.add(line);
+            ctx.reporter().warn(line);
           }
           for (int i = 0; i < rep.checked() - rep.problems().size(); i++) {
             result.skipped.add(e.getKey());

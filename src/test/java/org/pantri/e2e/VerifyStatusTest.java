@@ -90,6 +90,7 @@ class VerifyStatusTest {
     f.commitAndPush("old");
     f.pantri.git(f.author, "tag", "v1");
     f.pantri.git(f.author, "rm", "-q", "shelves/mac/old.pkg.pitem");
+    Files.delete(f.author.resolve("shelves/mac/old.pkg"));
     f.binary("mac/new.pkg", 3000, 2);
     assertThat(f.store().code()).isZero();
     f.commitAndPush("new");
