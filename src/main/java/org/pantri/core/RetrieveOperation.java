@@ -293,13 +293,23 @@ public final class RetrieveOperation {
       return;
     }
     boolean known = last != null && repo.git().commitExists(last);
-    List<GitObjects.Change> changes = changes(shelf, last, known, head, req.force() || gone && !known);
+    boolean full = req.force() || gone && !known;
+    List<GitObjects.Change> changes = changes(shelf, last, known, head, full);
+    boolean listedWhole = shelf.equals(TOP) || full || !known;
     int refusedBefore = result.refused.size();
     List<RetrievePlanner.WantedObject> objects = new ArrayList<>();
     List<RetrievePlanner.WantedFile> files = new ArrayList<>();
     Set<String> removed = new HashSet<>();
     Map<String, String> local = new HashMap<>();
     boolean inPlace = inPlace(tree.root());
+    // the pitems of this change, read from git in one batch
+    List<String> pitemBlobs = new ArrayList<>();
+    for (GitObjects.Change c : changes) {
+      if (c.status() != 'D' && c.entry().regular() && c.entry().path().endsWith(PitemCodec.SUFFIX)) {
+        pitemBlobs.add(c.entry().blob());
+      }
+    }
+    Map<String, byte[]> pitemBytes = objects().readAll(pitemBlobs, PitemCodec.MAX_PITEM_BYTES);
     for (GitObjects.Change c : changes) {
       GitObjects.Entry e = c.entry();
       String rel = e.path().substring(SHELVES_PREFIX.length());
@@ -325,12 +335,13 @@ public final class RetrieveOperation {
       if (isPitem) {
         try {
           // DEST gets the name git has; a key that matched it only after NFC must not rename the file
-          objects.add(new RetrievePlanner.WantedObject(
-              PitemCodec.decode(objects().read(e.blob(), PitemCodec.MAX_PITEM_BYTES), target, e.path()).withPath(target)));
+          byte[] bytes = pitemBytes.get(e.blob());
+          if (bytes == null) {
+            throw new PitemException(e.path() + ": more than " + PitemCodec.MAX_PITEM_BYTES + " bytes is too large for a pitem");
+          }
+          objects.add(new RetrievePlanner.WantedObject(PitemCodec.decode(bytes, target, e.path()).withPath(target)));
         } catch (PitemException ex) {
           refuse(result, ex.getMessage());
-        } catch (RepoException ex) {
-          refuse(result, NameRules.escape(e.path()) + ": " + ex.getMessage());
         }
       } else if (!inPlace) {
         files.add(new RetrievePlanner.WantedFile(rel, e.blob(), e.size() >= 0 ? e.size() : objects().size(e.blob()),
@@ -341,7 +352,14 @@ public final class RetrieveOperation {
     // whether that file came with this change or long before, in place or not.
     Set<String> tracked = new HashSet<>();
     if (!objects.isEmpty()) {
-      for (GitObjects.Entry e : shelf.equals(TOP) ? topEntries(head) : objects().lsTree(head, spec(shelf))) {
+      // a whole listing of the commit is at hand already: no second ls-tree of 10,000 entries
+      List<GitObjects.Entry> all = new ArrayList<>();
+      if (listedWhole) {
+        changes.stream().filter(c -> c.status() != 'D').forEach(c -> all.add(c.entry()));
+      } else {
+        all.addAll(objects().lsTree(head, spec(shelf)));
+      }
+      for (GitObjects.Entry e : all) {
         if (!e.path().endsWith(PitemCodec.SUFFIX)) {
           tracked.add(e.path().substring(SHELVES_PREFIX.length()));
         }

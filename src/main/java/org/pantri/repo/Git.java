@@ -110,9 +110,16 @@ public final class Git {
     return sha != null && run("cat-file", "-e", sha + "^{commit}").exitCode() == 0;
   }
 
-  /** The repository's .git directory (a worktree's own one for linked worktrees). */
+  private volatile Path gitDir;
+
+  /** The repository's .git directory (a worktree's own one for linked worktrees); asked once. */
   public Path gitDir() throws IOException {
-    return Path.of(check("rev-parse", "--absolute-git-dir"));
+    Path d = gitDir;
+    if (d == null) {
+      d = Path.of(check("rev-parse", "--absolute-git-dir"));
+      gitDir = d;
+    }
+    return d;
   }
 
   /** True when the current branch has an upstream to pull from. */
