@@ -11,10 +11,10 @@
 #                                                   man page and bash completion; Depends: git
 #
 # After unpacking, bin/pantri runs with no JDK and no Maven on PATH (it may be symlinked anywhere:
-# it finds its runtime through the link). The runtime is jlinked from --jdk (default: JDK 17,
-# else the JDK of `java` on PATH; $PANTRI_RELEASE_JDK also sets it). A JDK 17 runtime carries its
-# base CDS archive; a JDK 25 one (--jdk /usr/lib/jvm/temurin-25-jdk-amd64) an AOT cache
-# (JEP 483/514/515) recorded by a training run (store + retrieve in a throw-away repository). The jar is built with
+# it finds its runtime through the link). The runtime is jlinked from --jdk (default: Temurin 25
+# when installed, else the JDK of `java` on PATH; $PANTRI_RELEASE_JDK also sets it), and carries a
+# start-up cache made by a training run (store + retrieve in a throw-away repository): a JDK 25
+# AOT cache (JEP 483/514/515); a JDK 17 runtime gets only its base CDS archive. The jar is built with
 # `mvn package` (compiled --release 17) unless --jar names one already built.
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,11 +37,9 @@ done
 say() { printf '[package %3ss] %s\n' "$(( $(date +%s) - T0 ))" "$*" >&2; }
 die() { printf 'package.sh: ERROR: %s\n' "$*" >&2; exit 1; }
 
-# Default: JDK 17 (measured faster to start than Temurin 25 with its AOT cache for --version and a
-# no-op retrieve, see README "Release"); else the JDK of `java` on PATH.
 if [ -z "$JDK" ]; then
-  if [ -x /usr/lib/jvm/java-17-openjdk-amd64/bin/jlink ]; then
-    JDK=/usr/lib/jvm/java-17-openjdk-amd64
+  if [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/jlink ]; then
+    JDK=/usr/lib/jvm/temurin-25-jdk-amd64
   else
     JDK=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
   fi

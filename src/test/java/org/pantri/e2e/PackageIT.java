@@ -78,7 +78,7 @@ class PackageIT {
   void packageAndUnpack() throws Exception {
     Path jar = TOP.resolve("target/pantri.jar");
     assertThat(jar).as("failsafe runs after package").exists();
-    boolean jlink = Files.isExecutable(Path.of("/usr/lib/jvm/java-17-openjdk-amd64/bin/jlink"))
+    boolean jlink = Files.isExecutable(Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/jlink"))
         || Files.isExecutable(Path.of(System.getProperty("java.home"), "bin", "jlink"));
     if (!jlink && !ci()) {
       Assumptions.abort("no jlink on this machine: the release cannot be built (CI=true fails instead)");
