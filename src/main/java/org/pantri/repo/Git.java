@@ -101,15 +101,7 @@ public final class Git {
 
   /** Fast-forwards to the upstream; refuses to merge or rebase behind the user's back. */
   public void pull() throws IOException {
-    // Two retrieves pulling in one clone at once race on FETCH_HEAD ("Cannot fast-forward to
-    // multiple branches", "no such ref was fetched"): one pull at a time per repository.
-    Path lock = gitDir().resolve("pantri-pull.lock");
-    Result r;
-    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lock,
-        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-         java.nio.channels.FileLock held = ch.lock()) {
-      r = run("pull", "--ff-only", "-q");
-    }
+    Result r = run("pull", "--ff-only", "-q");
     if (r.exitCode() != 0) {
       throw new RepoException("git pull failed: " + r.stderr()
           + "\n  fix the repository (or use --no-pull to retrieve the current checkout)");
