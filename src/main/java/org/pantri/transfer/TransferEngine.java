@@ -207,9 +207,6 @@ public final class TransferEngine implements AutoCloseable {
 
   // ---------------------------------------------------------------- downloads
 
-  private final java.util.concurrent.ConcurrentHashMap<String, Object> partialLocks =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
   /**
    * Downloads every job through a temp file in {@code partialDir} (same file system as the
    * targets), verifying size and SHA-256 before anything appears at a target path. A partial
@@ -225,15 +222,11 @@ public final class TransferEngine implements AutoCloseable {
           cancel.check();
           Files.createDirectories(partialDir);
           Path partial = partialDir.resolve(job.sha256() + ".part");
-          // Jobs with the same content (several paths in the path layout) share the partial file
-          // (it is what an interrupted run resumes): one at a time, never two writers at once.
-          synchronized (partialLocks.computeIfAbsent(job.sha256(), k -> new Object())) {
-            withRetries(job.name(), () -> {
-              fetchVerified(job, partial);
-              return null;
-            });
-            place(partial, job);
-          }
+          withRetries(job.name(), () -> {
+            fetchVerified(job, partial);
+            return null;
+          });
+          place(partial, job);
           onSuccess.accept(job);
           progress.done(job.name(), job.size());
         } catch (Exception e) {
