@@ -8,8 +8,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "auth", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-    description = {"Swift: log in and cache the token in .pantri_auth_token (mode 0600),",
-        "or with --test only say whether the cached token is still valid."})
+    description = {"Swift: log in and cache the token, or test the cached one.",
+        "Logs in with the password file, the ST_*/OS_* variables or a prompt and caches the token in"
+            + " .pantri_auth_token (mode 0600); with --test only says whether the cached token is still valid."},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  pantri auth                            # log in (prompts on a terminal)",
+        "  pantri auth -p                         # from .pantri_password, no prompt",
+        "  pantri auth --test || pantri auth -p   # cron: renew only when needed"})
 final class AuthCommand implements Callable<Integer> {
   @ParentCommand Main parent;
 

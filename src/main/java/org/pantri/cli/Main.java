@@ -13,10 +13,18 @@ import picocli.CommandLine.Mixin;
     description = "Keeps a package repository's binaries in an object store; git holds .pitem pointers.",
     subcommands = {StoreCommand.class, RetrieveCommand.class, StatusCommand.class, VerifyCommand.class,
         RollbackCommand.class, AuthCommand.class, InitCommand.class, LsCommand.class, GcCommand.class,
-        InstallHooksCommand.class, PushCheckCommand.class},
-    footer = {"", "Exit codes: 0 ok, 1 some transfers failed, 2 usage, 3 repository/config, 4 auth,"
-        + " 5 store unavailable, 6 input refused, 7 destination locked, 70 internal error, 130 interrupted."
-        + " push-check: 1 = push refused (objects missing from the store)."})
+        InstallHooksCommand.class, PushCheckCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
+    footerHeading = "%nExamples:%n",
+    footer = {"  pantri store && git add -A && git commit -m 'new packages'    # package repo",
+        "  pantri retrieve -q -d /srv/pkgs                              # serving host",
+        "  pantri verify -d /srv/pkgs --checksum                        # is DEST the commit?",
+        "  pantri help retrieve                                         # one command",
+        "",
+        "Configuration in pantri.toml at the repository root; credentials from the ST_*/OS_*/AWS_*"
+        + " environment variables ('pantri help store' lists them, as does 'man pantri').",
+        "", "Exit codes: 0 ok, 1 some transfers failed (push-check: push refused; verify: DEST differs), 2 usage,"
+        + " 3 repository/config, 4 auth, 5 store unavailable, 6 input refused, 7 destination locked,"
+        + " 70 internal error, 130 interrupted."})
 public final class Main implements Runnable {
   @Mixin GlobalOptions global;
 
@@ -83,7 +91,7 @@ public final class Main implements Runnable {
   }
 
   static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new Main());
+    CommandLine cl = Help.decorate(new CommandLine(new Main()));
     cl.setParameterExceptionHandler((ex, args) -> {
       CommandLine c = ex.getCommandLine();
       c.getErr().println("pantri: " + ex.getMessage());

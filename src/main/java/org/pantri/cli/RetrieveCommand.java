@@ -12,8 +12,17 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Option;
 
 @Command(name = "retrieve", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-    description = {"git pull, then sync exactly what the current commit describes into the destination:",
-        "copy text files, download missing or changed objects (verified by SHA-256), delete removed ones."})
+    description = {"Pull, then sync what the current commit describes into the destination.",
+        "Runs git pull --ff-only, then for each shelf copies text files, downloads missing or changed"
+            + " objects (verified by SHA-256, written atomically) and deletes removed ones. A shelf already"
+            + " synced at HEAD costs one stat (use --force to check every file)."},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  pantri retrieve                        # all shelves into dest_sync",
+        "  pantri retrieve -s mac -d /srv/munki   # one shelf into a directory",
+        "  pantri retrieve --no-pull -n           # offline: print what would change",
+        "  pantri retrieve -p -q -j               # cron; writes *_updated_objects.json",
+        "  pantri retrieve -i shelves/mac/a.pkg.pitem   # one item, in place"})
 final class RetrieveCommand implements Callable<Integer> {
   @ParentCommand Main parent;
 

@@ -12,8 +12,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "store", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-    description = {"Upload binaries under shelves/ to the object store and write their .pitem pointers.",
-        "Text files are left to git. A pitem is written only after its object is stored."})
+    description = {"Upload binaries under shelves/ and write their .pitem pointers.",
+        "Binaries go to the object store and are git-ignored by exact path; text files are left to git."
+            + " A pitem is written only after its object is stored, so an interrupted store is finished"
+            + " by running it again. Pantri does not commit: review git status and commit the pitems."},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  pantri store                           # every binary under shelves/",
+        "  pantri store shelves/mac/tools         # only this directory",
+        "  pantri store -n                        # print what would be stored",
+        "  pantri store -p --object_store swift --auth_url https://sw.example/auth/v1.0",
+        "  git add -A && git commit -m 'new packages' && git push"})
 final class StoreCommand implements Callable<Integer> {
   @ParentCommand Main parent;
 

@@ -259,4 +259,91 @@ class CommandLineParseTest {
     assertThat(c.execute(line.split(" "))).isEqualTo(2);
     assertThat(err.toString()).startsWith("pantri: ").contains("--help' for usage.");
   }
+
+  /** Runs a command line, returning its exit code and stdout (stderr discarded). */
+  private static String[] run(String... args) {
+    java.io.PrintStream saved = System.out;
+    java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+    int code;
+    System.setOut(new java.io.PrintStream(raw, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      CommandLine c = Main.commandLine();
+      c.setErr(new PrintWriter(new StringWriter(), true));
+      code = c.execute(args);
+      c.getOut().flush();
+    } finally {
+      System.setOut(saved);
+    }
+    return new String[] {Integer.toString(code), raw.toString(java.nio.charset.StandardCharsets.UTF_8)};
+  }
+
+  @Test
+  void helpCommandIsNotAnError() {
+    String[] top = run("help");
+    assertThat(top[0]).isEqualTo("0");
+    assertThat(top[1]).contains("Usage: pantri").contains("store").contains("retrieve").contains("completion");
+    for (String cmd : List.of("store", "retrieve", "auth", "completion")) {
+      String[] r = run("help", cmd);
+      assertThat(r[0]).as(cmd).isEqualTo("0");
+      assertThat(r[1]).as(cmd).contains("Usage: pantri " + cmd).contains("Examples:");
+    }
+    assertThat(run("help", "nosuchcommand")[0]).isNotEqualTo("0");
+  }
+
+  /** The command list shows each command's first description line: a whole sentence. */
+  @Test
+  void commandListIsWholeSentences() {
+    CommandLine top = cl();
+    for (CommandLine sub : top.getSubcommands().values()) {
+      CommandLine.Model.UsageMessageSpec u = sub.getCommandSpec().usageMessage();
+      String first = u.header().length > 0 ? u.header()[0] : u.description()[0]; // what the list shows
+      assertThat(first).as(sub.getCommandName()).endsWith(".").doesNotEndWith(":").hasSizeLessThan(75);
+    }
+  }
+
+  /** Every working command's help names pantri.toml and the credential variables, with examples. */
+  @ParameterizedTest
+  @ValueSource(strings = {"store", "retrieve", "auth"})
+  void subcommandHelpHasExamplesConfigAndEnvironment(String cmd) {
+    String help = run(cmd, "--help")[1];
+    assertThat(help).contains("Examples:", "pantri " + cmd, "pantri.toml", "ST_AUTH", "ST_KEY", "OS_AUTH_URL",
+        "OS_PASSWORD", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+    for (String line : help.split("\n")) {
+      assertThat(line.length()).as(line).isLessThanOrEqualTo(Help.WIDTH);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"bash", "zsh"})
+  void completionPrintsAScript(String shell) {
+    String[] r = run("completion", shell);
+    assertThat(r[0]).isEqualTo("0");
+    assertThat(r[1]).contains("complete -F _complete_pantri").contains("store").contains("retrieve")
+        .contains("--dest_sync").contains("--object_store");
+    if (shell.equals("zsh")) {
+      assertThat(r[1]).contains("bashcompinit");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"completion", "completion fish", "completion bash zsh"})
+  void badCompletionOrHelpIsExit2(String line) {
+    assertThat(run(line.split(" "))[0]).isEqualTo("2");
+  }
+
+  @Test
+  void manPageComesFromTheCommandModel() {
+    String page = ManPage.render(new CommandLine(new Main()), "2026-01-01");
+    assertThat(page).startsWith(".\\\" generated").contains(".TH PANTRI 1 \"2026-01-01\"")
+        .contains(".SH SYNOPSIS", ".SH COMMANDS", ".SH ENVIRONMENT", ".SH FILES", ".SH EXAMPLES")
+        .contains(".SS \"pantri store [OPTIONS] [PATH ...]\"").contains(".SS \"pantri retrieve [OPTIONS]\"")
+        .contains("\\fB\\-\\-dest_sync\\fR").contains("ST_AUTH").contains("pantri.toml")
+        .doesNotContain("%n");
+    // every line is valid roff: no line starts with a stray dot or quote from the text
+    for (String line : page.split("\n")) {
+      if (line.startsWith(".") || line.startsWith("'")) {
+        assertThat(line).as(line).matches("^\\.(\\\\\"|TH|SH|SS|TP|PP|B|nf|fi|RS|RE)( .*)?$");
+      }
+    }
+  }
 }
