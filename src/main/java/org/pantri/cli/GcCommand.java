@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "gc", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-    description = {"Find (and with --delete remove) objects no pitem in any commit reachable from any ref",
+    description = {"Find and delete objects no commit refers to.",
+        "Find (and with --delete remove) objects no pitem in any commit reachable from any ref",
         "(branches, tags, remote-tracking branches, stash) points at, with their Swift SLO segments and",
         "S3 multipart leftovers. Content layout only. Without --delete it only reports."})
 final class GcCommand implements Callable<Integer> {

@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "init", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-    description = {"Set a repository up for Pantri: git init when needed, shelves/, a commented pantri.toml",
+    description = {"Set a repository up for Pantri.",
+        "Set a repository up for Pantri: git init when needed, shelves/, a commented pantri.toml",
         "(every key with its default; the store options given here filled in), .gitignore lines for the",
         "secret files and dest_sync/. Never changes what exists; says what it adds."})
 final class InitCommand implements Callable<Integer> {

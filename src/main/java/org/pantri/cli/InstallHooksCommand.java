@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "install-hooks", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-    description = {"Install the push guard: a git pre-push hook that refuses a push when a pitem in the pushed",
+    description = {"Install the pre-push guard hook.",
+        "Install the push guard: a git pre-push hook that refuses a push when a pitem in the pushed",
         "commits points at an object missing from the store. An existing pre-push hook is kept",
         "(renamed pre-push.pantri-chained) and runs first; it is never overwritten."})
 final class InstallHooksCommand implements Callable<Integer> {

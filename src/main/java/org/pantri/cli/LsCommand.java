@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "ls", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-    description = {"List the pitems under the paths (default: all of shelves/): size, mtime, SHA-256 prefix,",
+    description = {"List the pitems with size, mtime and SHA-256.",
+        "List the pitems under the paths (default: all of shelves/): size, mtime, SHA-256 prefix,",
         "path; with --remote also whether the store holds each object (one listing, not a request each)."})
 final class LsCommand implements Callable<Integer> {
   @ParentCommand Main parent;

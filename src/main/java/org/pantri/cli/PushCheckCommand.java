@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "push-check", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-    description = {"The pre-push guard (run by the hook 'pantri install-hooks' installs): reads git's pre-push",
+    description = {"Check a push: every pitem has its object.",
+        "The pre-push guard (run by the hook 'pantri install-hooks' installs): reads git's pre-push",
         "lines '<local ref> <local sha> <remote ref> <remote sha>' on stdin and fails (exit 1) when a pitem",
         "in the commits being pushed points at an object missing from the store or of the wrong size."})
 final class PushCheckCommand implements Callable<Integer> {

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "rollback", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-    description = "Switch an atomic destination (retrieve --atomic) back to the generation it served before.")
+    description = {"Switch an atomic destination back to its previous generation.",
+        "For destinations retrieved with --atomic (or atomic = true)."})
 final class RollbackCommand implements Callable<Integer> {
   @ParentCommand Main parent;
 

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-    description = {"What store would upload (new or changed binaries, pitems to rewrite), and what retrieve",
+    description = {"Show what store and retrieve would do; change nothing.",
+        "What store would upload (new or changed binaries, pitems to rewrite), and what retrieve",
         "would change in the destination after a fetch (nothing is merged, stored or written)."})
 final class StatusCommand implements Callable<Integer> {
   @ParentCommand Main parent;

@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-    description = {"Check a destination against the commit it was last synced to: every file missing,",
-        "extra, of the wrong size or mode (with --checksum: of other content). Exit 1 on any difference."})
+    description = {"Check that a destination is exactly its commit.",
+        "Names every file missing, extra, of the wrong size or mode (with --checksum: of other",
+        "content); with --remote every object missing from the store. Exit 1 on any difference."})
 final class VerifyCommand implements Callable<Integer> {
   @ParentCommand Main parent;
 
