@@ -11,9 +11,6 @@ import picocli.CommandLine.Mixin;
 @Command(name = "pantri", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     sortOptions = false, usageHelpAutoWidth = true,
     description = "Keeps a package repository's binaries in an object store; git holds .pitem pointers.",
-    subcommands = {StoreCommand.class, RetrieveCommand.class, StatusCommand.class, VerifyCommand.class,
-        RollbackCommand.class, AuthCommand.class, InitCommand.class, LsCommand.class, GcCommand.class,
-        InstallHooksCommand.class, PushCheckCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%nExamples:%n",
     footer = {"  pantri store && git add -A && git commit -m 'new packages'    # package repo",
         "  pantri retrieve -q -d /srv/pkgs                              # serving host",
@@ -34,6 +31,34 @@ public final class Main implements Runnable {
   private static volatile boolean exiting;
   private static volatile boolean signalled;
 
+  /**
+   * The command the arguments name (the first token that is neither an option nor an option's
+   * value), or null when there is none or it needs the whole model (help, completion, a typo).
+   */
+  static String commandIn(CommandLine root, String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--")) {
+        return null;
+      }
+      if (a.startsWith("-")) {
+        CommandLine.Model.OptionSpec o = root.getCommandSpec().findOption(a.contains("=") ? a.substring(0, a.indexOf('=')) : a);
+        if (o == null) {
+          return null; // e.g. bundled short options: let picocli see everything
+        }
+        if (!a.contains("=") && o.arity().max() > 0 && !o.typeInfo().isBoolean()) {
+          if (o.arity().max() > 1) {
+            return null; // a list option: where its values end is picocli's business
+          }
+          i++;
+        }
+        continue;
+      }
+      return COMMANDS.containsKey(a) && !a.equals("help") && !a.equals("completion") ? a : null;
+    }
+    return null;
+  }
+
   @Override
   public void run() {
     new CommandLine(this).usage(System.err);
@@ -41,7 +66,7 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     Runtime.getRuntime().addShutdownHook(new Thread(Main::onShutdown, "pantri-shutdown"));
-    int code = commandLine().execute(args);
+    int code = commandLine(args).execute(args);
     exiting = true;
     FINISHED.countDown();
     if (signalled) {
@@ -90,9 +115,47 @@ public final class Main implements Runnable {
     }
   }
 
+  /** Every command, in the order --help lists them. */
+  static final java.util.Map<String, Class<?>> COMMANDS = commands();
+
+  private static java.util.Map<String, Class<?>> commands() {
+    java.util.Map<String, Class<?>> m = new java.util.LinkedHashMap<>();
+    m.put("store", StoreCommand.class);
+    m.put("retrieve", RetrieveCommand.class);
+    m.put("status", StatusCommand.class);
+    m.put("verify", VerifyCommand.class);
+    m.put("rollback", RollbackCommand.class);
+    m.put("auth", AuthCommand.class);
+    m.put("init", InitCommand.class);
+    m.put("ls", LsCommand.class);
+    m.put("gc", GcCommand.class);
+    m.put("install-hooks", InstallHooksCommand.class);
+    m.put("push-check", PushCheckCommand.class);
+    m.put("completion", CompletionCommand.class);
+    m.put("help", CommandLine.HelpCommand.class);
+    return m;
+  }
+
+  /** The whole command model (help, completion, the man page, tests). */
   static CommandLine commandLine() {
-    CommandLine cl = Help.decorate(new CommandLine(new Main()));
-    cl.setParameterExceptionHandler((ex, args) -> {
+    return commandLine(null);
+  }
+
+  /**
+   * The command model for one run: when the arguments name one command, only that command's model
+   * is built (picocli reflects over every annotated class it registers, and a cron job's no-op
+   * retrieve should not pay for the other twelve); otherwise all of them.
+   */
+  static CommandLine commandLine(String[] args) {
+    CommandLine cl = new CommandLine(new Main());
+    String only = args == null ? null : commandIn(cl, args);
+    for (java.util.Map.Entry<String, Class<?>> e : COMMANDS.entrySet()) {
+      if (only == null || only.equals(e.getKey())) {
+        cl.addSubcommand(e.getKey(), e.getValue());
+      }
+    }
+    Help.decorate(cl);
+    cl.setParameterExceptionHandler((ex, badArgs) -> {
       CommandLine c = ex.getCommandLine();
       c.getErr().println("pantri: " + ex.getMessage());
       c.getErr().println("Run '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");

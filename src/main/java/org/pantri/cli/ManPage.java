@@ -22,7 +22,7 @@ public final class ManPage {
   private ManPage() {}
 
   public static void main(String[] args) throws IOException {
-    String page = render(new CommandLine(new Main()), LocalDate.now(ZoneOffset.UTC).toString());
+    String page = render(Main.commandLine(), LocalDate.now(ZoneOffset.UTC).toString());
     if (args.length == 0) {
       PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
       out.print(page);

@@ -336,7 +336,7 @@ class CommandLineParseTest {
 
   @Test
   void manPageComesFromTheCommandModel() {
-    String page = ManPage.render(new CommandLine(new Main()), "2026-01-01");
+    String page = ManPage.render(Main.commandLine(), "2026-01-01");
     assertThat(page).startsWith(".\\\" generated").contains(".TH PANTRI 1 \"2026-01-01\"")
         .contains(".SH SYNOPSIS", ".SH COMMANDS", ".SH ENVIRONMENT", ".SH FILES", ".SH EXAMPLES")
         .contains(".SS \"pantri store [OPTIONS] [PATH ...]\"").contains(".SS \"pantri retrieve [OPTIONS]\"")
