@@ -184,17 +184,7 @@ final class GitPitems {
   }
 
   static List<String> splitNul(byte[] b) {
-    List<String> out = new ArrayList<>();
-    int start = 0;
-    for (int i = 0; i < b.length; i++) {
-      if (b[i] == 0) {
-        out.add(new String(b, start, i - start, StandardCharsets.UTF_8));
-        start = i + 1;
-      }
-    }
-    if (start < b.length) {
-      out.add(new String(b, start, b.length - start, StandardCharsets.UTF_8));
-    }
-    return out;
+    return Git.splitNul(b);
   }
+
 }

@@ -162,11 +162,7 @@ public final class RetrieveOperation {
   }
 
   private Options options(String shelf) throws PantriException {
-    try {
-      return repo.config().resolve(shelf, ctx.cliOptions(), repo.root(), ctx.dataDir());
-    } catch (RepoException e) {
-      throw new PantriException(Category.REPO, e.getMessage(), e);
-    }
+    return Stores.options(repo, ctx, shelf);
   }
 
   private HostTrust trust;

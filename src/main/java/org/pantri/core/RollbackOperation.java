@@ -20,12 +20,7 @@ public final class RollbackOperation {
 
   /** Returns the destination's path; the summary line names the generation now served. */
   public Result run() throws PantriException {
-    Options o;
-    try {
-      o = repo.config().resolve(null, ctx.cliOptions(), repo.root(), ctx.dataDir());
-    } catch (RepoException e) {
-      throw new PantriException(Category.REPO, e.getMessage(), e);
-    }
+    Options o = Stores.options(repo, ctx, null);
     Path dest = o.destSync();
     Generations g = Generations.at(dest);
     try (DestinationLock lock = DestinationLock.acquire(g.directory().resolve(".pantri-lock"), "destination " + dest)) {

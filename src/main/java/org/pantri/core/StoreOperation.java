@@ -120,11 +120,7 @@ public final class StoreOperation {
   }
 
   private Options options(String shelf) throws PantriException {
-    try {
-      return repo.config().resolve(shelf, ctx.cliOptions(), repo.root(), ctx.dataDir());
-    } catch (RepoException e) {
-      throw new PantriException(Category.REPO, e.getMessage(), e);
-    }
+    return Stores.options(repo, ctx, shelf);
   }
 
   /** Every path must exist inside shelves/; checked before anything is uploaded. */

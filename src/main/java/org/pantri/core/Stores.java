@@ -75,6 +75,15 @@ final class Stores {
     return s;
   }
 
+  /** The options in force for {@code shelf} (null: no particular shelf), mapping config errors to exit 3. */
+  static Options options(org.pantri.repo.Repository repo, Context ctx, String shelf) throws PantriException {
+    try {
+      return repo.config().resolve(shelf, ctx.cliOptions(), repo.root(), ctx.dataDir());
+    } catch (RepoException e) {
+      throw new PantriException(Category.REPO, e.getMessage(), e);
+    }
+  }
+
   /** The engine's retry and re-authentication policy, for the requests made outside transfers. */
   static Retrier retrier(Options o, Context ctx, ObjectStore store) {
     return new Retrier(RetryPolicy.of(o.retries()), ctx.progress(), ctx.cancel(), store);

@@ -122,12 +122,7 @@ public final class VerifyOperation {
 
   public Result run(List<String> shelves, boolean checksum) throws PantriException {
     Result result = new Result();
-    Options o;
-    try {
-      o = repo.config().resolve(null, ctx.cliOptions(), repo.root(), ctx.dataDir());
-    } catch (RepoException e) {
-      throw new PantriException(Category.REPO, e.getMessage(), e);
-    }
+    Options o = Stores.options(repo, ctx, null);
     Path dest = o.destSync();
     boolean inPlace;
     try {

@@ -204,7 +204,8 @@ public final class Git {
     return untracked;
   }
 
-  static List<String> splitNul(byte[] b) {
+  /** NUL-separated records (git's -z output) as UTF-8 strings. */
+  public static List<String> splitNul(byte[] b) {
     List<String> out = new ArrayList<>();
     int start = 0;
     for (int i = 0; i < b.length; i++) {

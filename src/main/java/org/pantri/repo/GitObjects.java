@@ -46,29 +46,27 @@ public final class GitObjects implements AutoCloseable {
 
   /** Every file under {@code pathspec} (e.g. "shelves/") at {@code commit}, recursively. */
   public List<Entry> lsTree(String commit, String pathspec) throws IOException {
-    Git.Result r = new Git(workTree).run("ls-tree", "-r", "-l", "-z", "--full-tree", commit, "--", pathspec);
+    return entries(commit, "-r", pathspec);
+  }
+
+  /** The entries directly under {@code dir} (not recursive) at {@code commit}; directories have mode 040000. */
+  public List<Entry> list(String commit, String dir) throws IOException {
+    return entries(commit, null, dir.endsWith("/") ? dir : dir + "/");
+  }
+
+  private List<Entry> entries(String commit, String recursive, String pathspec) throws IOException {
+    List<String> args = new ArrayList<>(List.of("ls-tree", "-l", "-z", "--full-tree"));
+    if (recursive != null) {
+      args.add(recursive);
+    }
+    args.addAll(List.of(commit, "--", pathspec));
+    Git.Result r = new Git(workTree).run(args.toArray(String[]::new));
     if (r.exitCode() != 0) {
       throw new RepoException("git ls-tree " + commit + " failed: " + r.stderr());
     }
     List<Entry> out = new ArrayList<>();
     for (String rec : Git.splitNul(r.stdout())) {
       // "<mode> SP <type> SP <object> SP <size> TAB <path>"
-      int tab = rec.indexOf('\t');
-      String[] f = rec.substring(0, tab).trim().split(" +");
-      long size = f[3].equals("-") ? -1 : Long.parseLong(f[3]);
-      out.add(new Entry(Integer.parseInt(f[0], 8), f[2], size, rec.substring(tab + 1)));
-    }
-    return out;
-  }
-
-  /** The entries directly under {@code dir} (not recursive) at {@code commit}; directories have mode 040000. */
-  public List<Entry> list(String commit, String dir) throws IOException {
-    Git.Result r = new Git(workTree).run("ls-tree", "-l", "-z", "--full-tree", commit, "--", dir.endsWith("/") ? dir : dir + "/");
-    if (r.exitCode() != 0) {
-      throw new RepoException("git ls-tree " + commit + " failed: " + r.stderr());
-    }
-    List<Entry> out = new ArrayList<>();
-    for (String rec : Git.splitNul(r.stdout())) {
       int tab = rec.indexOf('\t');
       String[] f = rec.substring(0, tab).trim().split(" +");
       long size = f[3].equals("-") ? -1 : Long.parseLong(f[3]);
