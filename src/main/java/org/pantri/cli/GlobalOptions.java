@@ -82,6 +82,13 @@ final class GlobalOptions {
   /** Options a subcommand sets on top of the global ones (e.g. retrieve -d). */
   final Map<String, Object> extra = new LinkedHashMap<>();
 
+  /** A command's -d DEST: overrides every shelf's destination, like any CLI option overrides the config. */
+  void destination(Path dest) {
+    if (dest != null) {
+      extra.put("dest_sync", dest.toAbsolutePath().normalize().toString());
+    }
+  }
+
   /** The options given on the command line, by config key, for CLI > shelf > default merging. */
   Map<String, Object> asConfig() {
     Map<String, Object> m = new LinkedHashMap<>(extra);

@@ -58,10 +58,7 @@ final class RetrieveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (dest != null) {
-      // -d overrides every shelf's destination, like any CLI option overrides the config.
-      parent.global.extra.put("dest_sync", dest.toAbsolutePath().normalize().toString());
-    }
+    parent.global.destination(dest);
     if (atomic) {
       parent.global.extra.put("atomic", true);
     }

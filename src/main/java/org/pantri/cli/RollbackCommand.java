@@ -22,9 +22,7 @@ final class RollbackCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (dest != null) {
-      parent.global.extra.put("dest_sync", dest.toAbsolutePath().normalize().toString());
-    }
+    parent.global.destination(dest);
     return Run.execute(parent.global, json, "rollback", (repo, ctx) -> new RollbackOperation(repo, ctx).run());
   }
 }

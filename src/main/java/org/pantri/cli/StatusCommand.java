@@ -34,9 +34,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (dest != null) {
-      parent.global.extra.put("dest_sync", dest.toAbsolutePath().normalize().toString());
-    }
+    parent.global.destination(dest);
     return Run.execute(parent.global, json, "status", (repo, ctx) -> {
       Result store = new StoreOperation(repo, ctx).run(List.of(), true);
       Result r = new RetrieveOperation(repo, ctx)

@@ -40,9 +40,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (dest != null) {
-      parent.global.extra.put("dest_sync", dest.toAbsolutePath().normalize().toString());
-    }
+    parent.global.destination(dest);
     boolean checksum = Boolean.TRUE.equals(parent.global.checksum);
     return Run.execute(parent.global, json, "verify", (repo, ctx) -> {
       if (remote || allRefs) {
