@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench.sh - Pantri's benchmarks in one command (README, "Benchmarks").
 #
-#   scripts/bench.sh [--quick] [--only swift|local|jmh] [--runs N]
+#   scripts/bench.sh [--quick] [--scale] [--only swift|local|jmh|scale] [--runs N]
 #
 #   swift  Pantri store/retrieve against the local Swift server (scripts/test-servers.sh; started
 #          only when it is not running, stopped at the end only if this script started it), next to
@@ -13,6 +13,11 @@
 #   jmh    JMH (mvn -Pbench, src/jmh/java): one-pass SHA-1 + SHA-256 (org.pantri.scan.Hasher) on a
 #          1 GiB file next to `openssl dgst -sha256/-sha1` on the same file; BinaryDetector over a
 #          corpus of real system files next to `file --mime-encoding`.
+#   scale  (--scale adds it; --only scale runs it alone) 25,000 and 100,000 x 4 KiB binaries on the
+#          fs store: first store, first retrieve (peak RSS), store with nothing changed, no-op
+#          retrieve, forced retrieve with everything present, `pantri --version`; the table shows
+#          each cost per file at both sizes (linear growth: equal per-file cost). --quick: 2,500
+#          and 10,000.
 #
 # Wall time is the median of 3 runs (--quick: 1 run of smaller datasets: 200 x 64 KiB,
 # 10 x 10 MiB, 1 x 100 MiB, 1000 pitems, 256 MiB hash file); peak RSS (max over runs) comes from
@@ -29,12 +34,13 @@ PANTRI=$HERE/bin/pantri
 T0=$(date +%s.%N)
 
 usage() { sed -n '2,/^set -uo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; }
-MODE=full; ONLY=all; RUNS_OPT=
+MODE=full; ONLY=all; RUNS_OPT=; SCALE=0
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) MODE=quick ;;
+    --scale) SCALE=1 ;;
     --only) ONLY=${2:-}; shift
-            case $ONLY in swift|local|jmh) ;; *) usage >&2; exit 2 ;; esac ;;
+            case $ONLY in swift|local|jmh|scale) ;; *) usage >&2; exit 2 ;; esac ;;
     --runs) RUNS_OPT=${2:-}; shift
             case $RUNS_OPT in [1-9]|[1-9][0-9]) ;; *) echo "--runs needs a number" >&2; exit 2 ;; esac ;;
     -h|--help) usage; exit 0 ;;
@@ -42,19 +48,22 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-want() { [ "$ONLY" = all ] || [ "$ONLY" = "$1" ]; }
+want() {
+  if [ "$1" = scale ]; then [ "$ONLY" = scale ] || { [ "$ONLY" = all ] && [ $SCALE = 1 ]; }
+  else [ "$ONLY" = all ] || [ "$ONLY" = "$1" ]; fi
+}
 
 # ---- sizes -------------------------------------------------------------------------------
 GiB=1073741824; MiB=1048576
 if [ $MODE = full ]; then
   N_small=2000; S_small=65536; N_med=100; S_med=$((10*MiB)); N_big=1; S_big=$GiB
-  N_many=10000; S_many=4096; HASH_SIZE=$GiB
-  RUNS=3; RUNS_BIG=${PANTRI_BENCH_RUNS_BIG:-3}; SHORT_RUNS=5; LOCAL_RUNS_LARGE=1
+  N_many=10000; S_many=4096; HASH_SIZE=$GiB; N_scale1=25000; N_scale=100000; S_scale=4096; S_scale1=4096
+  RUNS=3; RUNS_BIG=${PANTRI_BENCH_RUNS_BIG:-3}; SHORT_RUNS=5; LOCAL_RUNS_LARGE=1; SCALE_RUNS=3
   JMH_HASH=(-wi 2 -i 3); JMH_DETECT=(-wi 3 -w 1s -i 5 -r 1s)
 else
   N_small=200; S_small=65536; N_med=10; S_med=$((10*MiB)); N_big=1; S_big=$((100*MiB))
-  N_many=1000; S_many=4096; HASH_SIZE=$((256*MiB))
-  RUNS=1; RUNS_BIG=1; SHORT_RUNS=3; LOCAL_RUNS_LARGE=1
+  N_many=1000; S_many=4096; HASH_SIZE=$((256*MiB)); N_scale1=2500; N_scale=10000; S_scale=4096; S_scale1=4096
+  RUNS=1; RUNS_BIG=1; SHORT_RUNS=3; LOCAL_RUNS_LARGE=1; SCALE_RUNS=2
   JMH_HASH=(-wi 1 -i 2); JMH_DETECT=(-wi 1 -w 1s -i 2 -r 1s)
 fi
 if [ -n "$RUNS_OPT" ]; then RUNS=$RUNS_OPT; RUNS_BIG=$RUNS_OPT; LOCAL_RUNS_LARGE=$RUNS_OPT; fi
@@ -118,14 +127,35 @@ ensure_packages() {
 }
 
 # ---- timing ------------------------------------------------------------------------------
+# CPU seconds (user + system) used so far by each Swift server process (proxy, object, container,
+# account: parent and worker), one "pid seconds" line each. Sampled around every Swift
+# measurement: the server's own CPU gives the server-bound floor of that run (bench-report.py).
+server_cpu() {
+  local p
+  for p in $(pgrep -f 'saio-server.py .* (proxy|object|container|account)-server ' 2>/dev/null); do
+    awk -v p="$p" -v hz="$HZ" '{sub(/^.*\) /, ""); printf "%s %.2f\n", p, ($12 + $13) / hz}' "/proc/$p/stat" 2>/dev/null
+  done
+}
+HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
+# "server_cpu=TOTAL server_cpu_max=LARGEST-ONE-PROCESS" between two server_cpu samples
+server_cpu_note() {
+  awk 'NR == FNR {a[$1] = $2; next} {d = $2 - a[$1]; t += d; if (d > m) m = d}
+       END {printf "server_cpu=%.2f server_cpu_max=%.2f", t, m}' "$1" "$2"
+}
+
 # measure SECTION DATASET OP TOOL RUN VERIFY -- CMD...   appends one row to $RAW
 measure() {
   local sec=$1 ds=$2 op=$3 tool=$4 run=$5 verify=$6; shift 7
-  local id="$sec.$ds.$op.$tool.r$run" t0 t1 rc st=ok rss us ss wall
+  local id="$sec.$ds.$op.$tool.r$run" t0 t1 rc st=ok rss us ss wall note=
   sync
+  [ "$sec" = swift ] && server_cpu >"$LOGS/$id.cpu0"
   t0=$(date +%s.%N)
   /usr/bin/time -v -o "$LOGS/$id.time" "$@" >"$LOGS/$id.log" 2>&1; rc=$?
   t1=$(date +%s.%N)
+  if [ "$sec" = swift ]; then
+    server_cpu >"$LOGS/$id.cpu1"
+    note=$(server_cpu_note "$LOGS/$id.cpu0" "$LOGS/$id.cpu1")
+  fi
   [ $rc = 0 ] || st="FAIL(rc=$rc)"
   if [ "$st" = ok ] && [ -n "$verify" ]; then
     eval "$verify" >>"$LOGS/$id.log" 2>&1 || st=BAD
@@ -134,8 +164,8 @@ measure() {
   us=$(awk -F': ' '/User time/{print $2}' "$LOGS/$id.time")
   ss=$(awk -F': ' '/System time/{print $2}' "$LOGS/$id.time")
   wall=$(echo "$t1 - $t0" | bc)
-  printf '%s\t%s\t%s\t%s\t%s\t%.3f\t%s\t%s\t%s\t%s\t\n' "$sec" "$ds" "$op" "$tool" "$run" "$wall" \
-    "${rss:-}" "${us:-}" "${ss:-}" "$st" >>"$RAW"
+  printf '%s\t%s\t%s\t%s\t%s\t%.3f\t%s\t%s\t%s\t%s\t%s\n' "$sec" "$ds" "$op" "$tool" "$run" "$wall" \
+    "${rss:-}" "${us:-}" "${ss:-}" "$st" "$note" >>"$RAW"
   say "$(printf '%-6s %-6s %-9s %-12s r%s %8.2f s  %4s MiB  %s' "$sec" "$ds" "$op" "$tool" "$run" "$wall" \
     "$(( ${rss:-0} / 1024 ))" "$st")"
   if [ "$st" != ok ]; then
@@ -391,6 +421,34 @@ local_section() {
   rm -rf "$R"
 }
 
+# ---- scale: 100,000 small binaries on the fs store ---------------------------------------
+scale_one() {  # N: one repository of N files, every operation measured once (no-op ones SHORT_RUNS times)
+  local n=$1 ds=scale$1 R=$WORK/scale-$1 i
+  gen_ds "$ds" "$n" "$S_scale" "$ds"
+  mkrepo "$R" "$ds" || die "could not set up $R"
+  fs_toml "$R/a" "$R/store"
+  measure scale "$n" store pantri-fs 1 "fs_count_ok $R/store $n" -- env -C "$R/a" "$PANTRI" -q store
+  measure scale "$n" git-commit git 1 "" -- env -C "$R/a" sh -c \
+    'git add -A && git commit -qm data && git push -q -u origin main'
+  git clone -q "$R/remote.git" "$R/b" || die "git clone of $R failed"
+  measure scale "$n" retrieve pantri-fs 1 "same $DATA/$ds $R/dest/$ds" -- \
+    env -C "$R/b" "$PANTRI" -q retrieve --no-pull -d "$R/dest"
+  for i in $(seq 1 "$SCALE_RUNS"); do
+    measure scale "$n" store-unchanged pantri-fs "$i" "" -- env -C "$R/a" "$PANTRI" -q store
+    measure scale "$n" noop pantri-fs "$i" "" -- env -C "$R/b" "$PANTRI" -q retrieve -d "$R/dest"
+    measure scale "$n" version pantri "$i" "" -- "$PANTRI" --version
+    measure scale "$n" force pantri-fs "$i" "" -- env -C "$R/b" "$PANTRI" -q retrieve --force -d "$R/dest"
+  done
+  same "$DATA/$ds" "$R/dest/$ds" >"$LOGS/scale-$n.diff" 2>&1 || { FAILS=$((FAILS + 1)); say "DEST differs after the forced retrieves: $LOGS/scale-$n.diff"; }
+  [ -z "$(git -C "$R/a" status --porcelain)" ] || { FAILS=$((FAILS + 1)); say "the unchanged store changed the work tree of $R/a"; }
+  rm -rf "$R"
+}
+
+scale_section() {
+  scale_one "$N_scale1"
+  scale_one "$N_scale"
+}
+
 # ---- JMH ---------------------------------------------------------------------------------
 corpus_list() {  # real files of many kinds from the system, up to 400 evenly spaced per directory
   local d
@@ -460,9 +518,9 @@ printf 'section\tdataset\top\ttool\trun\twall_s\tmaxrss_kb\tuser_s\tsys_s\tstatu
 : >"$META"
 meta mode $MODE; meta only $ONLY; meta runs "$RUNS"; meta runs_big "$RUNS_BIG"; meta big_t8 "$BIG_T8"
 meta local_runs_large "$LOCAL_RUNS_LARGE"; meta repeat_within "$REPEAT_WITHIN"
-meta short_runs $SHORT_RUNS; meta started "$(date -Is)"; meta cpus "$(nproc)"
+meta short_runs $SHORT_RUNS; meta scale_runs $SCALE_RUNS; meta started "$(date -Is)"; meta cpus "$(nproc)"
 meta load_start "$(cut -d' ' -f1-3 /proc/loadavg)"
-for ds in small med big many; do meta "ds_$ds" "$(count $ds) $(v=S_$ds; echo "${!v}")"; done
+for ds in small med big many scale1 scale; do meta "ds_$ds" "$(count $ds) $(v=S_$ds; echo "${!v}")"; done
 meta hash_size $HASH_SIZE
 
 # Isolated git configuration (identity, no auto-gc, lfs filters) for every repo made here.
@@ -479,7 +537,7 @@ meta versions "$( { java -version 2>&1 | head -1; swift --version 2>/dev/null; r
   tr '\n' ';' | sed 's/;$//; s/;/; /g')"
 
 say "mode $MODE (runs $RUNS, 1-GiB-dataset runs $RUNS_BIG), only: $ONLY; results in $RES"
-if want swift || want local; then
+if want swift || want local || want scale; then
   say "building/warming bin/pantri"
   "$PANTRI" --version >/dev/null || die "bin/pantri does not run"
   "$PANTRI" --version >/dev/null
@@ -495,6 +553,7 @@ if want jmh && [ $MODE = quick ]; then gen_ds hash 1 $HASH_SIZE hash; fi
 
 if want swift; then swift_section; fi
 if want local; then local_section; fi
+if want scale; then scale_section; fi
 if want jmh; then jmh_section; fi
 cleanup
 meta load_end "$(cut -d' ' -f1-3 /proc/loadavg)"

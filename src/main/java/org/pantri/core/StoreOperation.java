@@ -36,7 +36,7 @@ import org.pantri.transfer.TransferEngine;
 
 /** {@code pantri store}: upload binaries under shelves/ and write their pitems (SPEC §4). */
 public final class StoreOperation {
-  /** Above this many objects to check, one listing beats a request per object. */
+  /** Above this many objects to check, one listing beats a request per object (unless stats are local). */
   static final int LIST_THRESHOLD = 16;
 
   private final Repository repo;
@@ -263,6 +263,13 @@ public final class StoreOperation {
   private List<StorePlanner.Item> hashAll(List<ShelfWalker.Found> found, StoreFilter filter, Options o,
       Result result) throws PantriException {
     Map<String, String> twins = NameRules.normalizationTwins(found.stream().map(ShelfWalker.Found::shelvesPath).toList());
+    // the pitems the walk saw: whether a binary has one is known without a stat per file
+    Set<String> walkedPitems = new java.util.HashSet<>();
+    found.forEach(f -> {
+      if (f.shelvesPath().endsWith(PitemCodec.SUFFIX)) {
+        walkedPitems.add(f.shelvesPath());
+      }
+    });
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "pantri-hash");
@@ -276,7 +283,7 @@ public final class StoreOperation {
       for (ShelfWalker.Found f : found) {
         futures.add(pool.submit(() -> {
           try {
-            return classifyAndHash(f, filter, o, twins, result);
+            return classifyAndHash(f, filter, o, twins, walkedPitems, result);
           } finally {
             ctx.progress().bytes(f.size());
             ctx.progress().done(f.shelvesPath(), f.size());
@@ -306,13 +313,29 @@ public final class StoreOperation {
   }
 
   private StorePlanner.Item classifyAndHash(ShelfWalker.Found f, StoreFilter filter, Options o,
-      Map<String, String> twins, Result result) {
+      Map<String, String> twins, Set<String> walkedPitems, Result result) {
     String name = f.file().getFileName().toString();
     try {
       if (ctx.cancel().isCancelled()) {
         return null;
       }
-      if (filter.skipReason(f.file(), name) != null) {
+      if (filter.skipByName(name) != null) {
+        return null;
+      }
+      Pitem previous = null;
+      if (walkedPitems.contains(f.shelvesPath() + PitemCodec.SUFFIX)) {
+        try {
+          previous = PitemCodec.read(f.file().resolveSibling(name + PitemCodec.SUFFIX), f.shelvesPath());
+        } catch (PitemException e) {
+          ctx.reporter().warn(e.getMessage() + "; it will be rewritten");
+        } catch (java.nio.file.NoSuchFileException e) {
+          // removed since the walk: as if it had never been there
+        }
+      }
+      boolean reuse = StorePlanner.canReuseHashes(f.size(), f.mtimeSeconds(), previous, o.checksum());
+      // A file whose pitem matches its size and mtime was stored as a binary and has not changed:
+      // its head is not read again, as its hashes are not (--checksum looks at both).
+      if (!reuse && !filter.storesContent(f.file(), name)) {
         return null;
       }
       String badName = NameRules.refusal(f.shelvesPath());
@@ -325,17 +348,8 @@ public final class StoreOperation {
         ctx.reporter().warn("refused " + line);
         return null;
       }
-      Path pitemFile = f.file().resolveSibling(name + PitemCodec.SUFFIX);
-      Pitem previous = null;
-      if (Files.exists(pitemFile)) {
-        try {
-          previous = PitemCodec.read(pitemFile, f.shelvesPath());
-        } catch (PitemException e) {
-          ctx.reporter().warn(e.getMessage() + "; it will be rewritten");
-        }
-      }
       Pitem p;
-      if (StorePlanner.canReuseHashes(f.size(), f.mtimeSeconds(), previous, o.checksum())) {
+      if (reuse) {
         p = previous;
       } else {
         Digests d = Hasher.hash(f.file());
@@ -366,7 +380,7 @@ public final class StoreOperation {
     Set<String> keys = StorePlanner.keys(items, o.layout());
     Map<String, StorePlanner.StoredFact> facts = new HashMap<>();
     try {
-      if (items.size() > LIST_THRESHOLD) {
+      if (items.size() > LIST_THRESHOLD && !store.cheapStat()) {
         String prefix = o.layout() == org.pantri.repo.Layout.CONTENT
             ? "sha256/" : commonShelfPrefix(items);
         for (ObjectInfo i : retrier.call("listing of " + store.describe(), () -> store.list(prefix))) {

@@ -180,28 +180,38 @@ public final class Git {
    * that git tracks. Returns the paths it untracked.
    */
   public List<String> untrack(List<String> paths) throws IOException {
-    List<String> untracked = new ArrayList<>();
-    // literal pathspecs: a stored name like "a*b[1].pkg" must not act as a glob
-    for (int i = 0; i < paths.size(); i += 500) {
-      List<String> args = new ArrayList<>(List.of("ls-files", "-z", "--"));
-      paths.subList(i, Math.min(paths.size(), i + 500)).forEach(p -> args.add(":(literal)" + p));
-      Result ls = run(args.toArray(String[]::new));
-      if (ls.exitCode() != 0) {
-        throw new RepoException("git ls-files failed: " + ls.stderr());
+    if (paths.isEmpty()) {
+      return List.of();
+    }
+    // One listing of the index under the paths' top directories, matched here: git matching
+    // hundreds of pathspecs against every index entry is quadratic (minutes at 100,000 files).
+    java.util.TreeSet<String> tops = new java.util.TreeSet<>();
+    for (String p : paths) {
+      int slash = p.indexOf('/');
+      tops.add(slash < 0 ? p : p.substring(0, slash));
+    }
+    List<String> args = new ArrayList<>(List.of("ls-files", "-z", "--"));
+    tops.forEach(t -> args.add(":(literal)" + t)); // literal: a name like "a*b[1].pkg" is no glob
+    Result ls = run(args.toArray(String[]::new));
+    if (ls.exitCode() != 0) {
+      throw new RepoException("git ls-files failed: " + ls.stderr());
+    }
+    java.util.Set<String> wanted = new java.util.HashSet<>(paths);
+    List<String> tracked = new ArrayList<>();
+    for (String p : splitNul(ls.stdout())) {
+      if (wanted.contains(p)) {
+        tracked.add(p);
       }
-      List<String> tracked = splitNul(ls.stdout());
-      if (tracked.isEmpty()) {
-        continue;
-      }
+    }
+    for (int i = 0; i < tracked.size(); i += 500) {
       List<String> rm = new ArrayList<>(List.of("rm", "--cached", "-q", "--"));
-      tracked.forEach(p -> rm.add(":(literal)" + p));
+      tracked.subList(i, Math.min(tracked.size(), i + 500)).forEach(p -> rm.add(":(literal)" + p));
       Result r = run(rm.toArray(String[]::new));
       if (r.exitCode() != 0) {
         throw new RepoException("git rm --cached failed: " + r.stderr());
       }
-      untracked.addAll(tracked);
     }
-    return untracked;
+    return tracked;
   }
 
   /** NUL-separated records (git's -z output) as UTF-8 strings. */

@@ -17,6 +17,15 @@ public final class StoreFilter {
 
   /** Why a file is skipped, or null when it is stored. Reads the file's head only when needed. */
   public String skipReason(Path file, String name) throws IOException {
+    String byName = skipByName(name);
+    if (byName != null) {
+      return byName;
+    }
+    return storesContent(file, name) ? null : "text";
+  }
+
+  /** "pitem" or "ignored" when the name alone rules the file out (steps 1), else null. */
+  public String skipByName(String name) {
     if (name.endsWith(PITEM_SUFFIX)) {
       return "pitem";
     }
@@ -25,11 +34,16 @@ public final class StoreFilter {
         return "ignored";
       }
     }
+    return null;
+  }
+
+  /** Steps 2-3 for a file not ruled out by name: a binary override, or binary content. */
+  public boolean storesContent(Path file, String name) throws IOException {
     for (FnMatch m : overrides) {
       if (m.matches(name)) {
-        return null;
+        return true;
       }
     }
-    return BinaryDetector.isBinary(file) ? null : "text";
+    return BinaryDetector.isBinary(file);
   }
 }

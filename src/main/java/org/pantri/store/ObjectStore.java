@@ -44,6 +44,14 @@ public interface ObjectStore extends AutoCloseable {
   Optional<ObjectInfo> stat(String key) throws IOException;
 
   /**
+   * True when {@link #stat} is a local system call rather than a request: then checking many keys
+   * one by one is cheaper than a listing (which reads every directory of the store's fan-out).
+   */
+  default boolean cheapStat() {
+    return false;
+  }
+
+  /**
    * All objects whose key starts with {@code prefix}, in one pass (implementations page
    * internally). Used instead of one {@link #stat} per object when many keys are checked.
    */

@@ -60,6 +60,7 @@ public final class TransferEngine implements AutoCloseable {
   private final Cancellation cancel;
   private final ExecutorService transfers;
   private final ExecutorService coordinators;
+  private final java.util.Set<Path> knownDirectories = ConcurrentHashMap.newKeySet();
 
   /** Upload the file at {@code source} as {@code key}; {@code name} is what messages call it. */
   public record UploadJob(String key, Path source, PutMeta meta, String name) {}
@@ -326,7 +327,7 @@ public final class TransferEngine implements AutoCloseable {
       futures.add(transfers.submit(() -> {
         try {
           cancel.check();
-          Files.createDirectories(partialDir);
+          ensureDirectory(partialDir);
           try (PartialFile partial = PartialFile.claim(partialDir, partialName(job), job.name())) {
             VerifiedFile verified = retrier.call(job.name(), new RetryBudget(retrier.policy()),
                 () -> fetchVerified(job, partial));
@@ -479,21 +480,37 @@ public final class TransferEngine implements AutoCloseable {
     for (int i = 0; i < targets.size(); i++) {
       Path target = targets.get(i).path();
       Files.setLastModifiedTime(file, FileTime.fromMillis(targets.get(i).mtimeSeconds() * 1000));
-      Files.createDirectories(target.getParent());
-      if (Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        throw new StoreException(target + " is a directory; remove it so the file can be written");
-      }
-      if (i < targets.size() - 1) {
-        AtomicFiles.copy(file, target);
-      } else {
-        try {
-          AtomicFiles.moveAtomic(file, target);
-        } catch (AtomicMoveNotSupportedException e) {
-          // Temp area on another file system: stage beside the target instead.
+      ensureDirectory(target.getParent());
+      try {
+        if (i < targets.size() - 1) {
           AtomicFiles.copy(file, target);
-          Files.deleteIfExists(file);
+        } else {
+          try {
+            AtomicFiles.moveAtomic(file, target);
+          } catch (AtomicMoveNotSupportedException e) {
+            // Temp area on another file system: stage beside the target instead.
+            AtomicFiles.copy(file, target);
+            Files.deleteIfExists(file);
+          }
         }
+      } catch (FileSystemException e) {
+        // asked only after the rename failed: a stat per file less on the common path
+        if (Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          throw new StoreException(target + " is a directory; remove it so the file can be written", e);
+        }
+        throw e;
       }
+    }
+  }
+
+  /**
+   * Creates {@code dir} once per engine: thousands of downloads into a few directories would
+   * otherwise cost a failing mkdir and a stat each.
+   */
+  private void ensureDirectory(Path dir) throws IOException {
+    if (dir != null && !knownDirectories.contains(dir)) {
+      Files.createDirectories(dir);
+      knownDirectories.add(dir);
     }
   }
 

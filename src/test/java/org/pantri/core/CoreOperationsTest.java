@@ -95,6 +95,58 @@ class CoreOperationsTest {
   }
 
   @Test
+  void aFileWhosePitemMatchesIsTakenAsStoredAndChecksumLooksAtItAgain() throws Exception {
+    Path bin = f.binary("mac/a.pkg", 4000, 3);
+    assertThat(store(List.of(), false).stored).containsExactly("shelves/mac/a.pkg");
+    // same size and mtime, now text: like its hashes, its binary verdict is taken from the pitem
+    java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(bin);
+    Files.writeString(bin, "t".repeat(3999) + "\n");
+    Files.setLastModifiedTime(bin, mtime);
+    assertThat(store(List.of(), false).skipped).containsExactly("shelves/mac/a.pkg");
+    Result checked = new StoreOperation(repo(f.author), ctx(Map.of("checksum", true))).run(List.of(), false);
+    assertThat(checked.stored).isEmpty();
+    assertThat(checked.skipped).isEmpty();
+    assertThat(checked.failed).isEmpty();
+  }
+
+  @Test
+  void objectsTheFsStoreLostAreUploadedAgainWhenStatsReplaceTheListing() throws Exception {
+    int n = StoreOperation.LIST_THRESHOLD + 8; // past the threshold where a remote store is listed
+    for (int i = 0; i < n; i++) {
+      f.binary("mac/f" + i + ".pkg", 300, 100 + i);
+    }
+    assertThat(store(List.of(), false).stored).hasSize(n);
+    List<Path> objects;
+    try (var w = Files.walk(f.store)) {
+      objects = w.filter(Files::isRegularFile).sorted().toList();
+    }
+    assertThat(objects).hasSize(n);
+    for (Path lost : objects.subList(0, 3)) {
+      Files.delete(lost);
+    }
+    Result again = store(List.of(), false);
+    assertThat(again.stored).hasSize(3);
+    assertThat(again.skipped).hasSize(n - 3);
+    try (var w = Files.walk(f.store)) {
+      assertThat(w.filter(Files::isRegularFile).count()).isEqualTo(n);
+    }
+  }
+
+  @Test
+  void binariesCommittedBeforeTheyWereStoredAreTakenOutOfTheIndexAndNoOthers() throws Exception {
+    for (int i = 0; i < 30; i++) {
+      f.binary("mac/d" + (i % 3) + "/f" + i + ".pkg", 200, 300 + i);
+    }
+    f.text("mac/readme.txt", "kept\n");
+    f.pantri.git(f.author, "add", "shelves/mac/d1/f1.pkg", "shelves/mac/d2/f29.pkg", "shelves/mac/readme.txt");
+    Result s = store(List.of(), false);
+    assertThat(s.failed).isEmpty();
+    String index = f.pantri.git(f.author, "ls-files", "shelves");
+    assertThat(index.lines().toList()).containsExactly("shelves/mac/readme.txt");
+    assertThat(said).anyMatch(l -> l.contains("removed 2 stored binaries from git's index"));
+  }
+
+  @Test
   void aPathOutsideShelvesIsAUsageErrorAndNothingIsStored() throws Exception {
     f.binary("mac/a.pkg", 100, 2);
     Path outside = Files.writeString(f.author.resolve("notes.bin"), "\0x");

@@ -14,7 +14,6 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.pantri.io.AtomicFiles;
 import org.pantri.store.Keys;
 import org.pantri.store.ObjectInfo;
@@ -47,6 +46,7 @@ public final class FsStore implements ObjectStore {
   }
 
   private final java.util.List<String> created = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.Set<Path> knownDirectories = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   @Override
   public java.util.List<String> created() {
@@ -95,6 +95,11 @@ public final class FsStore implements ObjectStore {
   }
 
   @Override
+  public boolean cheapStat() {
+    return true;
+  }
+
+  @Override
   public Optional<ObjectInfo> stat(String key) throws IOException {
     Path p = path(key);
     try {
@@ -117,42 +122,63 @@ public final class FsStore implements ObjectStore {
     if (!Files.isDirectory(start)) {
       return out;
     }
-    try (Stream<Path> walk = Files.walk(start)) {
-      for (Path p : (Iterable<Path>) walk::iterator) {
-        String rel = root.relativize(p).toString().replace('\\', '/');
-        if (!rel.startsWith(prefix) || p.getFileName().toString().startsWith(TMP_PREFIX)) {
-          continue;
-        }
-        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-        if (a.isRegularFile()) {
-          out.add(new ObjectInfo(rel, a.size(), org.pantri.store.FileTimes.pythonSeconds(a.lastModifiedTime()), null,
-              storedAt(p, a)));
-        }
-      }
-    }
+    listInto(start, prefix, out);
     return out;
   }
 
   /**
-   * When the object was written: its ctime (the rename into place sets it; the mtime carries the
-   * source file's mtime instead), else the later of mtime and creation time.
+   * One stat per entry, ctime included ("unix" view): a listing of 100,000 objects is a third of
+   * the stats that Files.walk, a basic read and a ctime read each took.
    */
-  static long storedAt(Path p, BasicFileAttributes a) {
-    try {
-      Object c = Files.getAttribute(p, "unix:ctime", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-      if (c instanceof FileTime t) {
-        return t.toMillis() / 1000;
+  private void listInto(Path dir, String prefix, List<ObjectInfo> out) throws IOException {
+    try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path p : entries) {
+        if (p.getFileName().toString().startsWith(TMP_PREFIX)) {
+          continue;
+        }
+        java.util.Map<String, Object> a;
+        try {
+          a = Files.readAttributes(p, UNIX_ATTRIBUTES, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+          continue; // removed while listing (a concurrent gc)
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+          a = basicAttributes(p);
+        }
+        String rel = root.relativize(p).toString().replace('\\', '/');
+        if (Boolean.TRUE.equals(a.get("isDirectory"))) {
+          // only directories that can hold keys with the prefix
+          if (prefix.startsWith(rel + "/") || (rel + "/").startsWith(prefix)) {
+            listInto(p, prefix, out);
+          }
+        } else if (Boolean.TRUE.equals(a.get("isRegularFile")) && rel.startsWith(prefix)) {
+          FileTime mtime = (FileTime) a.get("lastModifiedTime");
+          Object ctime = a.get("ctime");
+          long storedAt = ctime instanceof FileTime t ? t.toMillis() / 1000
+              : Math.max(mtime.toMillis(), ((FileTime) a.get("creationTime")).toMillis()) / 1000;
+          out.add(new ObjectInfo(rel, (Long) a.get("size"), org.pantri.store.FileTimes.pythonSeconds(mtime), null,
+              storedAt));
+        }
       }
-    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-      // not a POSIX file system: fall through
     }
-    return Math.max(a.lastModifiedTime().toMillis(), a.creationTime().toMillis()) / 1000;
+  }
+
+  private static final String UNIX_ATTRIBUTES = "unix:isDirectory,isRegularFile,size,lastModifiedTime,ctime";
+
+  /** Where there is no "unix" view: the basic attributes under the same names, no ctime. */
+  private static java.util.Map<String, Object> basicAttributes(Path p) throws IOException {
+    return Files.readAttributes(p, "isDirectory,isRegularFile,size,lastModifiedTime,creationTime",
+        java.nio.file.LinkOption.NOFOLLOW_LINKS);
   }
 
   @Override
   public PutResult put(String key, Path source, PutMeta meta) throws IOException {
     Path target = path(key);
-    Files.createDirectories(target.getParent());
+    Path dir = target.getParent();
+    if (!knownDirectories.contains(dir)) {
+      // once per directory, not a failing mkdir and a stat per object
+      Files.createDirectories(dir);
+      knownDirectories.add(dir);
+    }
     AtomicFiles.write(target, tmp -> {
       try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
           FileChannel out =
