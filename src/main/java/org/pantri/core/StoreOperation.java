@@ -153,13 +153,14 @@ public final class StoreOperation {
   private void storeGroup(Options o, List<ShelfWalker.Found> found, boolean dryRun, Stores.Cache stores,
       Result result) throws PantriException {
     StoreFilter filter = new StoreFilter(o.ignorePatterns(), o.binaryOverrides());
-    List<StorePlanner.Item> items = hashAll(found, filter, o, result);
-    if (items.isEmpty()) {
+    List<Candidate> candidates = classifyAll(found, filter, o, result);
+    if (candidates.isEmpty()) {
       return;
     }
     ObjectStore store = stores.get(o);
-    StorePlanner.Plan plan = StorePlanner.plan(items, o.layout(), storeFacts(store, items, o));
     if (dryRun) {
+      List<StorePlanner.Item> items = hashAll(candidates, o, result);
+      StorePlanner.Plan plan = StorePlanner.plan(items, o.layout(), storeFacts(store, items, o));
       for (StorePlanner.Item it : plan.alreadyStored()) {
         if (!it.pitem().equals(it.previous())) {
           result.stored.add(repoPath(it));
@@ -169,7 +170,7 @@ public final class StoreOperation {
       return;
     }
     TreeSet<String> binaries = new TreeSet<>();
-    items.forEach(it -> binaries.add(it.path()));
+    candidates.forEach(c -> binaries.add(c.found().shelvesPath()));
     try {
       int pruned = repo.pruneIgnored();
       if (pruned > 0) {
@@ -182,31 +183,174 @@ public final class StoreOperation {
     } catch (IOException e) {
       throw new PantriException(Category.REPO, "cannot update .gitignore: " + e.getMessage(), e);
     }
-    for (StorePlanner.Item it : plan.alreadyStored()) {
-      writePitem(it, result, false);
-    }
-    List<TransferEngine.UploadJob> jobs = new ArrayList<>();
-    Map<TransferEngine.UploadJob, StorePlanner.Upload> byJob = new HashMap<>();
-    for (StorePlanner.Upload u : plan.uploads()) {
-      Pitem p = u.pitem();
-      TransferEngine.UploadJob j = new TransferEngine.UploadJob(u.key(), u.source(),
-          new PutMeta(p.fileSize(), p.modifiedTime(), p.sha256()), u.items().get(0).path());
-      jobs.add(j);
-      byJob.put(j, u);
-    }
-    try (TransferEngine engine = new TransferEngine(store, o.jobs(), RetryPolicy.of(o.retries()),
-        ctx.progress(), ctx.cancel())) {
-      result.failed.addAll(engine.upload(jobs, j -> {
-        for (StorePlanner.Item it : byJob.get(j).items()) {
-          writePitem(it, result, true);
-        }
-        result.bytes.add(j.meta().size());
-      }));
-    }
+    new Pipeline(o, store, result).run(candidates);
     untrackStoredBinaries(result);
     if (ctx.cancel().isCancelled()) {
       result.interrupted = true;
     }
+  }
+
+  /**
+   * Hashing and uploading at once: each file is planned as soon as it is hashed and its upload
+   * starts while later files are still being hashed (a large first store used to hash everything
+   * before sending a byte). The planner still decides each object; identical content at several
+   * paths is still sent once, every pitem waiting for it written when it is stored.
+   */
+  private final class Pipeline {
+    private final Options o;
+    private final ObjectStore store;
+    private final Result result;
+    private final Retrier retrier;
+    /** Per key: the upload the items of that key wait for, or null once the store holds it. */
+    private final Map<String, Waiting> byKey = new HashMap<>();
+    private final java.util.concurrent.atomic.AtomicReference<PantriException> fatal = new java.util.concurrent.atomic.AtomicReference<>();
+    private Map<String, StorePlanner.StoredFact> listed;
+    private TransferEngine.UploadBatch batch;
+
+    /** Items whose pitems wait for one upload; {@code stored} once it succeeded. */
+    private final class Waiting {
+      final List<StorePlanner.Item> items = new ArrayList<>();
+      boolean stored;
+    }
+
+    Pipeline(Options o, ObjectStore store, Result result) {
+      this.o = o;
+      this.store = store;
+      this.result = result;
+      this.retrier = Stores.retrier(o, ctx, store);
+    }
+
+    void run(List<Candidate> candidates) throws PantriException {
+      if (candidates.size() > LIST_THRESHOLD && !store.cheapStat()) {
+        // one listing up front (it needs no hashes); stores with local stats are asked per key
+        listed = listFacts(store, retrier, o, candidates.stream().map(c -> c.found().shelvesPath()).toList());
+      }
+      // largest first, so one big file does not start last and hold up the end of the run
+      List<Candidate> order = new ArrayList<>(candidates);
+      order.sort((a, b) -> Long.compare(b.found().size(), a.found().size()));
+      long bytes = order.stream().mapToLong(c -> c.found().size()).sum();
+      ExecutorService hashers = hashPool();
+      try (TransferEngine engine = new TransferEngine(store, o.jobs(), RetryPolicy.of(o.retries()),
+          ctx.progress(), ctx.cancel())) {
+        batch = engine.uploads(order.size(), bytes, this::uploaded);
+        List<Future<?>> hashing = new ArrayList<>();
+        for (Candidate c : order) {
+          hashing.add(hashers.submit(() -> {
+            if (fatal.get() != null) {
+              return;
+            }
+            StorePlanner.Item it = hash(c, o, result);
+            if (it != null) {
+              route(it);
+            } else {
+              ctx.progress().done(c.found().shelvesPath(), 0);
+            }
+          }));
+        }
+        for (Future<?> f : hashing) {
+          try {
+            f.get();
+          } catch (java.util.concurrent.ExecutionException e) {
+            Throwable t = e.getCause();
+            result.failed.add(new org.pantri.transfer.Failure("?", String.valueOf(t.getMessage()),
+                org.pantri.transfer.Failure.Kind.LOCAL));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PantriException(Category.INTERRUPTED, "interrupted");
+          }
+        }
+        result.failed.addAll(batch.finish());
+      } finally {
+        hashers.shutdownNow();
+      }
+      if (fatal.get() != null) {
+        throw fatal.get();
+      }
+    }
+
+    /** Plans one hashed item: its pitem now (object present), with an upload, or after one. */
+    private void route(StorePlanner.Item it) {
+      String key = o.layout().key(it.path(), it.pitem().sha256());
+      long size = it.pitem().fileSize();
+      Waiting w;
+      synchronized (byKey) {
+        if (byKey.containsKey(key)) {
+          w = byKey.get(key);
+          if (w != null) {
+            synchronized (w) {
+              if (!w.stored) {
+                w.items.add(it); // the upload of this content is under way: its success writes this pitem too
+                countDone(it);
+                return;
+              }
+            }
+          }
+          writePitem(it, result, true);
+          countDone(it);
+          return;
+        }
+        w = new Waiting();
+        byKey.put(key, w);
+      }
+      StorePlanner.StoredFact fact = fact(key, it.path());
+      StorePlanner.Plan plan = StorePlanner.plan(List.of(it), o.layout(),
+          fact == null ? Map.of() : Map.of(key, fact));
+      if (!plan.alreadyStored().isEmpty()) {
+        List<StorePlanner.Item> waiting;
+        synchronized (w) {
+          w.stored = true;
+          w.items.add(0, it);
+          waiting = List.copyOf(w.items);
+        }
+        writePitem(it, result, false);
+        waiting.stream().skip(1).forEach(x -> writePitem(x, result, true));
+        countDone(it);
+        return;
+      }
+      StorePlanner.Upload u = plan.uploads().get(0);
+      synchronized (w) {
+        w.items.add(0, it);
+      }
+      Pitem p = u.pitem();
+      batch.submit(new TransferEngine.UploadJob(u.key(), u.source(),
+          new PutMeta(p.fileSize(), p.modifiedTime(), p.sha256()), it.path()));
+    }
+
+    private void uploaded(TransferEngine.UploadJob j) {
+      Waiting w;
+      synchronized (byKey) {
+        w = byKey.get(j.key());
+      }
+      List<StorePlanner.Item> items;
+      synchronized (w) {
+        w.stored = true;
+        items = List.copyOf(w.items);
+      }
+      items.forEach(it -> writePitem(it, result, true));
+      result.bytes.add(j.meta().size());
+    }
+
+    /** An object finished without a transfer of its own: it still counts on the progress line. */
+    private void countDone(StorePlanner.Item it) {
+      ctx.progress().bytes(it.pitem().fileSize());
+      ctx.progress().done(it.path(), it.pitem().fileSize());
+    }
+
+    /** What the store holds under {@code key}: from the listing, or one stat (with retries). */
+    private StorePlanner.StoredFact fact(String key, String name) {
+      if (listed != null) {
+        return listed.get(key);
+      }
+      try {
+        return retrier.call(name, () -> store.stat(key)).map(StoreOperation::fact).orElse(null);
+      } catch (org.pantri.store.AuthException e) {
+        fatal.compareAndSet(null, new PantriException(Category.AUTH, e.getMessage(), e));
+        return null;
+      } catch (IOException e) {
+        return null; // taken as absent: uploaded again, which costs time, never correctness
+      }
+    }
+
   }
 
   /**
@@ -259,8 +403,23 @@ public final class StoreOperation {
     }
   }
 
-  /** Filters and hashes files on a few threads; hashes are reused from current pitems. */
-  private List<StorePlanner.Item> hashAll(List<ShelfWalker.Found> found, StoreFilter filter, Options o,
+  /** A file that is to be stored (it passed the filter and the name rules), with its old pitem. */
+  private record Candidate(ShelfWalker.Found found, Pitem previous, boolean reuseHashes) {}
+
+  private ExecutorService hashPool() {
+    int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    return Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "pantri-hash");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Picks the files to store (filter, name rules), on a few threads: reads each one's pitem, and
+   * the head of those whose hashes cannot be reused (binary detection).
+   */
+  private List<Candidate> classifyAll(List<ShelfWalker.Found> found, StoreFilter filter, Options o,
       Result result) throws PantriException {
     Map<String, String> twins = NameRules.normalizationTwins(found.stream().map(ShelfWalker.Found::shelvesPath).toList());
     // the pitems the walk saw: whether a binary has one is known without a stat per file
@@ -270,39 +429,47 @@ public final class StoreOperation {
         walkedPitems.add(f.shelvesPath());
       }
     });
-    int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "pantri-hash");
-      t.setDaemon(true);
-      return t;
-    });
-    // hashing is a phase of its own on the progress line: a large first store spends minutes here
-    ctx.progress().begin("hash", found.size(), found.stream().mapToLong(ShelfWalker.Found::size).sum());
+    ExecutorService pool = hashPool();
+    try {
+      List<Future<Candidate>> futures = new ArrayList<>();
+      for (ShelfWalker.Found f : found) {
+        futures.add(pool.submit(() -> classify(f, filter, o, twins, walkedPitems, result)));
+      }
+      List<Candidate> out = new ArrayList<>();
+      for (Future<Candidate> fu : futures) {
+        Candidate c = await(fu, result);
+        if (c != null) {
+          out.add(c);
+        }
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Hashes every candidate on a few threads (a dry run plans them all at once). */
+  private List<StorePlanner.Item> hashAll(List<Candidate> candidates, Options o, Result result)
+      throws PantriException {
+    ExecutorService pool = hashPool();
+    ctx.progress().begin("hash", candidates.size(), candidates.stream().mapToLong(c -> c.found().size()).sum());
     try {
       List<Future<StorePlanner.Item>> futures = new ArrayList<>();
-      for (ShelfWalker.Found f : found) {
+      for (Candidate c : candidates) {
         futures.add(pool.submit(() -> {
           try {
-            return classifyAndHash(f, filter, o, twins, walkedPitems, result);
+            return hash(c, o, result);
           } finally {
-            ctx.progress().bytes(f.size());
-            ctx.progress().done(f.shelvesPath(), f.size());
+            ctx.progress().bytes(c.found().size());
+            ctx.progress().done(c.found().shelvesPath(), c.found().size());
           }
         }));
       }
       List<StorePlanner.Item> items = new ArrayList<>();
       for (Future<StorePlanner.Item> fu : futures) {
-        try {
-          StorePlanner.Item it = fu.get();
-          if (it != null) {
-            items.add(it);
-          }
-        } catch (java.util.concurrent.ExecutionException e) {
-          Throwable c = e.getCause();
-          result.failed.add(new org.pantri.transfer.Failure("?", String.valueOf(c.getMessage()), org.pantri.transfer.Failure.Kind.LOCAL));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new PantriException(Category.INTERRUPTED, "interrupted");
+        StorePlanner.Item it = await(fu, result);
+        if (it != null) {
+          items.add(it);
         }
       }
       ctx.progress().end();
@@ -312,14 +479,25 @@ public final class StoreOperation {
     }
   }
 
-  private StorePlanner.Item classifyAndHash(ShelfWalker.Found f, StoreFilter filter, Options o,
+  /** The task's value; a task that threw is a local failure (null). */
+  private static <T> T await(Future<T> fu, Result result) throws PantriException {
+    try {
+      return fu.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable c = e.getCause();
+      result.failed.add(new org.pantri.transfer.Failure("?", String.valueOf(c.getMessage()), org.pantri.transfer.Failure.Kind.LOCAL));
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PantriException(Category.INTERRUPTED, "interrupted");
+    }
+  }
+
+  private Candidate classify(ShelfWalker.Found f, StoreFilter filter, Options o,
       Map<String, String> twins, Set<String> walkedPitems, Result result) {
     String name = f.file().getFileName().toString();
     try {
-      if (ctx.cancel().isCancelled()) {
-        return null;
-      }
-      if (filter.skipByName(name) != null) {
+      if (ctx.cancel().isCancelled() || filter.skipByName(name) != null) {
         return null;
       }
       Pitem previous = null;
@@ -348,8 +526,24 @@ public final class StoreOperation {
         ctx.reporter().warn("refused " + line);
         return null;
       }
+      return new Candidate(f, previous, reuse);
+    } catch (IOException e) {
+      result.failed.add(new org.pantri.transfer.Failure(f.shelvesPath(),
+          f.shelvesPath() + ": " + e.getMessage(), org.pantri.transfer.Failure.Kind.LOCAL));
+      return null;
+    }
+  }
+
+  /** The candidate's pitem: hashes reused from its old one, or read from the file. */
+  private StorePlanner.Item hash(Candidate c, Options o, Result result) {
+    ShelfWalker.Found f = c.found();
+    try {
+      if (ctx.cancel().isCancelled()) {
+        return null;
+      }
+      Pitem previous = c.previous();
       Pitem p;
-      if (reuse) {
+      if (c.reuseHashes()) {
         p = previous;
       } else {
         Digests d = Hasher.hash(f.file());
@@ -381,27 +575,10 @@ public final class StoreOperation {
     Map<String, StorePlanner.StoredFact> facts = new HashMap<>();
     try {
       if (items.size() > LIST_THRESHOLD && !store.cheapStat()) {
-        String prefix = o.layout() == org.pantri.repo.Layout.CONTENT
-            ? "sha256/" : commonShelfPrefix(items);
-        for (ObjectInfo i : retrier.call("listing of " + store.describe(), () -> store.list(prefix))) {
-          if (!keys.contains(i.key())) {
-            continue;
-          }
-          if (i.mtimeSeconds() < 0 && o.layout() == org.pantri.repo.Layout.PATH) {
-            // Listings carry no user metadata; in the path layout a same-size object needs its mtime.
-            try {
-              Optional<ObjectInfo> s = retrier.call(i.key(), () -> store.stat(i.key()));
-              s.ifPresent(x -> facts.put(x.key(), fact(x)));
-            } catch (org.pantri.store.AuthException e) {
-              throw e;
-            } catch (IOException e) {
-              // left out: uploaded again, which costs time, never correctness
-            }
-          } else {
-            facts.put(i.key(), fact(i));
-          }
-        }
-        return facts;
+        Map<String, StorePlanner.StoredFact> listed =
+            listFacts(store, retrier, o, items.stream().map(StorePlanner.Item::path).toList());
+        listed.keySet().retainAll(keys);
+        return listed;
       }
       for (StorePlanner.Item it : items) {
         String key = o.layout().key(it.path(), it.pitem().sha256());
@@ -417,14 +594,52 @@ public final class StoreOperation {
     }
   }
 
+  /**
+   * What the store holds, from one listing (for many keys on a remote store): every object under
+   * the content prefix, or in the path layout those at {@code paths}, each stat'ed when the listing
+   * lacks its mtime. Every call with retries.
+   */
+  private Map<String, StorePlanner.StoredFact> listFacts(ObjectStore store, Retrier retrier, Options o,
+      List<String> paths) throws PantriException {
+    boolean byPath = o.layout() == org.pantri.repo.Layout.PATH;
+    String prefix = byPath ? commonShelfPrefix(paths) : "sha256/";
+    Set<String> pathKeys = byPath ? new java.util.HashSet<>(paths) : Set.of();
+    Map<String, StorePlanner.StoredFact> facts = new HashMap<>();
+    try {
+      for (ObjectInfo i : retrier.call("listing of " + store.describe(), () -> store.list(prefix))) {
+        if (!byPath) {
+          facts.put(i.key(), fact(i));
+        } else if (pathKeys.contains(i.key())) {
+          if (i.mtimeSeconds() >= 0) {
+            facts.put(i.key(), fact(i));
+          } else {
+            // Listings carry no user metadata; in the path layout a same-size object needs its mtime.
+            try {
+              retrier.call(i.key(), () -> store.stat(i.key())).ifPresent(x -> facts.put(x.key(), fact(x)));
+            } catch (org.pantri.store.AuthException e) {
+              throw e;
+            } catch (IOException e) {
+              // left out: uploaded again, which costs time, never correctness
+            }
+          }
+        }
+      }
+      return facts;
+    } catch (org.pantri.store.AuthException e) {
+      throw new PantriException(Category.AUTH, e.getMessage(), e);
+    } catch (IOException e) {
+      throw new PantriException(Category.STORE, store.describe() + ": " + e.getMessage(), e);
+    }
+  }
+
   private static StorePlanner.StoredFact fact(ObjectInfo i) {
     return new StorePlanner.StoredFact(i.size(), i.mtimeSeconds());
   }
 
-  private static String commonShelfPrefix(List<StorePlanner.Item> items) {
-    String first = Repository.shelfOf(items.get(0).path());
-    for (StorePlanner.Item it : items) {
-      if (!it.path().contains("/") || !Repository.shelfOf(it.path()).equals(first)) {
+  private static String commonShelfPrefix(List<String> paths) {
+    String first = Repository.shelfOf(paths.get(0));
+    for (String p : paths) {
+      if (!p.contains("/") || !Repository.shelfOf(p).equals(first)) {
         return "";
       }
     }

@@ -133,10 +133,32 @@ public final class TransferEngine implements AutoCloseable {
    * stored, so its pitem can be written at once. Returns the failures; the others still complete.
    */
   public List<Failure> upload(List<UploadJob> jobs, Consumer<UploadJob> onSuccess) {
-    progress.begin("upload", jobs.size(), jobs.stream().mapToLong(j -> j.meta().size()).sum());
-    List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
-    List<Future<?>> futures = new ArrayList<>();
-    for (UploadJob job : jobs) {
+    UploadBatch batch = uploads(jobs.size(), jobs.stream().mapToLong(j -> j.meta().size()).sum(), onSuccess);
+    jobs.forEach(batch::submit);
+    return batch.finish();
+  }
+
+  /**
+   * Uploads handed over one at a time, e.g. each as soon as its file is hashed; {@code objects}
+   * and {@code bytes} are what the progress line counts toward.
+   */
+  public UploadBatch uploads(int objects, long bytes, Consumer<UploadJob> onSuccess) {
+    progress.begin("upload", objects, bytes);
+    return new UploadBatch(onSuccess);
+  }
+
+  /** Uploads under way: {@link #submit} each, then {@link #finish} once. */
+  public final class UploadBatch {
+    private final Consumer<UploadJob> onSuccess;
+    private final List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
+    private final List<Future<?>> futures = Collections.synchronizedList(new ArrayList<>());
+
+    private UploadBatch(Consumer<UploadJob> onSuccess) {
+      this.onSuccess = onSuccess;
+    }
+
+    /** Starts one upload (from any thread). */
+    public void submit(UploadJob job) {
       boolean multipart = store instanceof MultipartStore mp && job.meta().size() > mp.partSize();
       Runnable task = () -> {
         try {
@@ -167,9 +189,19 @@ public final class TransferEngine implements AutoCloseable {
       };
       futures.add(multipart ? coordinators.submit(task) : transfers.submit(task));
     }
-    awaitAll(futures);
-    progress.end();
-    return failures;
+
+    /** Waits for every submitted upload; returns the failures. */
+    public List<Failure> finish() {
+      List<Future<?>> all;
+      synchronized (futures) {
+        all = new ArrayList<>(futures);
+      }
+      awaitAll(all);
+      progress.end();
+      synchronized (failures) {
+        return new ArrayList<>(failures);
+      }
+    }
   }
 
   /**
@@ -409,7 +441,8 @@ public final class TransferEngine implements AutoCloseable {
   }
 
   private long copyFromStore(DownloadJob job, FileChannel out, long have, MessageDigest sha) throws IOException {
-    byte[] buf = new byte[BUFFER];
+    // no larger than the object: 100,000 small downloads must not make 25 GB of garbage
+    byte[] buf = new byte[(int) Math.min(BUFFER, Math.max(8192, job.size() - have + 1))];
     try (InputStream in = openObject(job, have)) {
       while (true) {
         cancel.check();

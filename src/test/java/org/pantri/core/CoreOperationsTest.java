@@ -147,6 +147,35 @@ class CoreOperationsTest {
   }
 
   @Test
+  void identicalContentHashedWhileItsUploadRunsIsSentOnceAndEveryPitemIsWritten() throws Exception {
+    // four contents, three paths each; the large one is still uploading while its copies are hashed
+    byte[][] contents = new byte[4][];
+    for (int c = 0; c < 4; c++) {
+      contents[c] = Files.readAllBytes(f.binary("tmp" + c, c == 0 ? 6 << 20 : 1000 + c, 500 + c));
+      Files.delete(f.author.resolve("shelves/tmp" + c));
+    }
+    for (int i = 0; i < 12; i++) {
+      f.write("mac/d" + (i % 3) + "/copy" + i + ".pkg", contents[i % 4]);
+    }
+    Result s = new StoreOperation(repo(f.author), ctx(Map.of("jobs", 8))).run(List.of(), false);
+    assertThat(s.failed).isEmpty();
+    assertThat(s.stored).hasSize(12);
+    try (var w = Files.walk(f.store)) {
+      assertThat(w.filter(Files::isRegularFile).count()).isEqualTo(4);
+    }
+    for (int i = 0; i < 12; i++) {
+      String pitem = Files.readString(f.author.resolve("shelves/mac/d" + (i % 3) + "/copy" + i + ".pkg.pitem"));
+      assertThat(pitem).contains("\"file_size\": " + contents[i % 4].length);
+    }
+    f.commitAndPush("copies");
+    Result r = retrieve(toDest(), List.of());
+    assertThat(r.failed).isEmpty();
+    for (int i = 0; i < 12; i++) {
+      assertThat(Files.readAllBytes(f.dest.resolve("mac/d" + (i % 3) + "/copy" + i + ".pkg"))).isEqualTo(contents[i % 4]);
+    }
+  }
+
+  @Test
   void aPathOutsideShelvesIsAUsageErrorAndNothingIsStored() throws Exception {
     f.binary("mac/a.pkg", 100, 2);
     Path outside = Files.writeString(f.author.resolve("notes.bin"), "\0x");
