@@ -123,9 +123,12 @@ public final class RetrieveOperation {
             + upstream.substring(0, 12) + " (nothing merged)");
         return upstream;
       }
-      repo.git().pull();
-      // The pull may have changed pantri.toml: the options of this run are those of the new commit.
-      repo.reloadConfig();
+      org.pantri.repo.Git.Pulled pulled = repo.git().pull();
+      if (pulled.moved()) {
+        // The pull may have changed pantri.toml: the options of this run are those of the new commit.
+        repo.reloadConfig();
+      }
+      return pulled.head();
     } else if (req.pull()) {
       ctx.reporter().info("no upstream branch to pull from; using the current checkout");
     }

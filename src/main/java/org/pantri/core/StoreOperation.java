@@ -207,10 +207,11 @@ public final class StoreOperation {
     private Map<String, StorePlanner.StoredFact> listed;
     private TransferEngine.UploadBatch batch;
 
-    /** Items whose pitems wait for one upload; {@code stored} once it succeeded. */
+    /** Items whose pitems wait for one object: {@code stored} once it is there, {@code uploaded} if sent now. */
     private final class Waiting {
       final List<StorePlanner.Item> items = new ArrayList<>();
       boolean stored;
+      boolean uploaded;
     }
 
     Pipeline(Options o, ObjectStore store, Result result) {
@@ -271,26 +272,29 @@ public final class StoreOperation {
     /** Plans one hashed item: its pitem now (object present), with an upload, or after one. */
     private void route(StorePlanner.Item it) {
       String key = o.layout().key(it.path(), it.pitem().sha256());
-      long size = it.pitem().fileSize();
       Waiting w;
+      boolean first;
       synchronized (byKey) {
-        if (byKey.containsKey(key)) {
-          w = byKey.get(key);
-          if (w != null) {
-            synchronized (w) {
-              if (!w.stored) {
-                w.items.add(it); // the upload of this content is under way: its success writes this pitem too
-                countDone(it);
-                return;
-              }
-            }
-          }
-          writePitem(it, result, true);
-          countDone(it);
-          return;
+        w = byKey.get(key);
+        first = w == null;
+        if (first) {
+          w = new Waiting();
+          byKey.put(key, w);
         }
-        w = new Waiting();
-        byKey.put(key, w);
+      }
+      if (!first) {
+        boolean uploaded;
+        synchronized (w) {
+          if (!w.stored) {
+            w.items.add(it); // this content is being checked or sent: that outcome writes this pitem too
+            countDone(it);
+            return;
+          }
+          uploaded = w.uploaded;
+        }
+        writePitem(it, result, uploaded);
+        countDone(it);
+        return;
       }
       StorePlanner.StoredFact fact = fact(key, it.path());
       StorePlanner.Plan plan = StorePlanner.plan(List.of(it), o.layout(),
@@ -302,8 +306,7 @@ public final class StoreOperation {
           w.items.add(0, it);
           waiting = List.copyOf(w.items);
         }
-        writePitem(it, result, false);
-        waiting.stream().skip(1).forEach(x -> writePitem(x, result, true));
+        waiting.forEach(x -> writePitem(x, result, false));
         countDone(it);
         return;
       }
@@ -324,6 +327,7 @@ public final class StoreOperation {
       List<StorePlanner.Item> items;
       synchronized (w) {
         w.stored = true;
+        w.uploaded = true;
         items = List.copyOf(w.items);
       }
       items.forEach(it -> writePitem(it, result, true));

@@ -2,6 +2,7 @@ package org.pantri.repo;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -112,6 +113,11 @@ public final class Git {
 
   private volatile Path gitDir;
 
+  /** Records the .git directory when it is already known (asked together with the top level). */
+  void knownGitDir(Path dir) {
+    gitDir = dir;
+  }
+
   /** The repository's .git directory (a worktree's own one for linked worktrees); asked once. */
   public Path gitDir() throws IOException {
     Path d = gitDir;
@@ -140,13 +146,59 @@ public final class Git {
     return check("rev-parse", "--verify", "-q", rev + "^{commit}");
   }
 
-  /** Fast-forwards to the upstream; refuses to merge or rebase behind the user's back. */
-  public void pull() throws IOException {
-    Result r = run("pull", "--ff-only", "-q");
-    if (r.exitCode() != 0) {
-      throw new RepoException("git pull failed: " + r.stderr()
-          + "\n  fix the repository (or use --no-pull to retrieve the current checkout)");
+  /**
+   * Fast-forwards to the upstream, as {@code git pull --ff-only} does (fetch, then merge
+   * FETCH_HEAD), and refuses to merge or rebase behind the user's back. When the fetched commit is
+   * HEAD already, no merge runs: the usual "nothing new" costs one git process less (git's merge
+   * reads the whole index, 100,000 entries in a large repository). Returns HEAD afterwards, and
+   * whether it moved.
+   */
+  public Pulled pull() throws IOException {
+    String before = head();
+    Result f = run("fetch", "--update-head-ok", "-q");
+    if (f.exitCode() != 0) {
+      throw pullFailed(f);
     }
+    String fetched = fetchedForMerge();
+    if (fetched != null && fetched.equals(before)) {
+      return new Pulled(before, false);
+    }
+    Result m = run("merge", "--ff-only", "-q", "FETCH_HEAD");
+    if (m.exitCode() != 0) {
+      throw pullFailed(m);
+    }
+    String after = head();
+    return new Pulled(after, after != null && !after.equals(before));
+  }
+
+  /** HEAD after a {@link #pull}, and whether the pull moved it. */
+  public record Pulled(String head, boolean moved) {}
+
+  private static RepoException pullFailed(Result r) {
+    return new RepoException("git pull failed: " + r.stderr()
+        + "\n  fix the repository (or use --no-pull to retrieve the current checkout)");
+  }
+
+  /**
+   * The one commit the last fetch marked for merging (FETCH_HEAD lines without "not-for-merge"),
+   * or null when there is none or more than one (then git's merge decides).
+   */
+  private String fetchedForMerge() throws IOException {
+    Path fh = gitDir().resolve("FETCH_HEAD");
+    if (!Files.isRegularFile(fh)) {
+      return null;
+    }
+    String found = null;
+    for (String line : Files.readAllLines(fh, StandardCharsets.UTF_8)) {
+      String[] f = line.split("\t", 3);
+      if (f.length >= 2 && f[1].isEmpty()) {
+        if (found != null) {
+          return null;
+        }
+        found = f[0];
+      }
+    }
+    return found != null && found.matches("[0-9a-f]{40,64}") ? found : null;
   }
 
   /** NUL-separated paths of tracked files under {@code pathspec} (relative to the work tree). */

@@ -37,9 +37,9 @@ public final class Repository {
     if (explicit != null) {
       return open(explicit.toAbsolutePath().normalize(), "--repo " + explicit);
     }
-    Git.Result r = new Git(cwd).run("rev-parse", "--show-toplevel");
+    Git.Result r = new Git(cwd).run("rev-parse", "--show-toplevel", "--absolute-git-dir");
     if (r.exitCode() == 0 && !r.out().isEmpty()) {
-      return at(Path.of(r.out()).toRealPath()); // git just named the top level: no second rev-parse
+      return at(r); // git just named the top level (and the .git directory): no second rev-parse
     }
     Path remembered = home.resolve(USER_CONFIG);
     if (Files.isRegularFile(remembered)) {
@@ -78,15 +78,20 @@ public final class Repository {
     if (!Files.isDirectory(dir)) {
       throw new RepoException(dir + " (from " + source + ") is a file, not a repository directory");
     }
-    Git.Result r = new Git(dir).run("rev-parse", "--show-toplevel");
+    Git.Result r = new Git(dir).run("rev-parse", "--show-toplevel", "--absolute-git-dir");
     if (!Files.isDirectory(dir) || r.exitCode() != 0) {
       throw new RepoException(dir + " (from " + source + ") is not a git repository");
     }
-    return at(Path.of(r.out()).toRealPath());
+    return at(r);
   }
 
-  private static Repository at(Path topLevel) throws IOException {
-    Repository repo = new Repository(topLevel);
+  /** The repository of a {@code rev-parse --show-toplevel --absolute-git-dir} answer. */
+  private static Repository at(Git.Result topAndGitDir) throws IOException {
+    String[] lines = topAndGitDir.out().split("\n");
+    Repository repo = new Repository(Path.of(lines[0]).toRealPath());
+    if (lines.length > 1 && !lines[1].isEmpty()) {
+      repo.git().knownGitDir(Path.of(lines[1]));
+    }
     repo.config = loadConfig(repo.root);
     return repo;
   }

@@ -436,7 +436,7 @@ public final class TransferEngine implements AutoCloseable {
       throw new CorruptObjectException(job.name() + ": downloaded content has SHA-256 " + actual
           + " but the pitem says " + job.sha256() + " (object " + job.key() + " is corrupt or was replaced)");
     }
-    ch.force(true);
+    ch.force(false); // fdatasync: the data and its size (the mtime is set after, as before)
     return new VerifiedFile(partial.path(), job);
   }
 

@@ -167,6 +167,9 @@ class CoreOperationsTest {
       String pitem = Files.readString(f.author.resolve("shelves/mac/d" + (i % 3) + "/copy" + i + ".pkg.pitem"));
       assertThat(pitem).contains("\"file_size\": " + contents[i % 4].length);
     }
+    Result again = new StoreOperation(repo(f.author), ctx(Map.of("jobs", 8))).run(List.of(), false);
+    assertThat(again.stored).isEmpty();
+    assertThat(again.skipped).hasSize(12);
     f.commitAndPush("copies");
     Result r = retrieve(toDest(), List.of());
     assertThat(r.failed).isEmpty();

@@ -34,6 +34,53 @@ class RepositoryTest {
     return Repository.find(root.resolve("shelves/mac"), null, home);
   }
 
+  private static String git(Path dir, String... args) throws Exception {
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("git", "-c", "user.name=t",
+        "-c", "user.email=t@localhost", "-c", "init.defaultBranch=main"));
+    cmd.addAll(java.util.List.of(args));
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    return out.trim();
+  }
+
+  @Test
+  void pullMergesOnlyWhatMovedAndRefusesToMergeADivergedBranch() throws Exception {
+    Path origin = tmp.resolve("origin");
+    Files.createDirectories(origin);
+    git(origin, "init", "-q", "-b", "main");
+    Files.writeString(origin.resolve("a.txt"), "1\n");
+    git(origin, "add", "a.txt");
+    git(origin, "commit", "-qm", "one");
+    Path clone = tmp.resolve("clone");
+    git(tmp, "clone", "-q", origin.toString(), clone.toString());
+    Git g = Repository.find(clone, null, home).git();
+    String start = g.head();
+    assertThat(g.gitDir()).isEqualTo(clone.resolve(".git").toRealPath());
+
+    Git.Pulled same = g.pull();
+    assertThat(same.moved()).isFalse();
+    assertThat(same.head()).isEqualTo(start);
+
+    Files.writeString(origin.resolve("a.txt"), "2\n");
+    git(origin, "commit", "-qam", "two");
+    Git.Pulled moved = g.pull();
+    assertThat(moved.moved()).isTrue();
+    assertThat(moved.head()).isEqualTo(git(origin, "rev-parse", "HEAD")).isEqualTo(g.head());
+    assertThat(Files.readString(clone.resolve("a.txt"))).isEqualTo("2\n");
+
+    // a local commit and a new upstream one: no fast-forward, and nothing is merged
+    Files.writeString(clone.resolve("b.txt"), "local\n");
+    git(clone, "add", "b.txt");
+    git(clone, "commit", "-qm", "local");
+    String local = g.head();
+    Files.writeString(origin.resolve("a.txt"), "3\n");
+    git(origin, "commit", "-qam", "three");
+    assertThatThrownBy(g::pull).isInstanceOf(RepoException.class).hasMessageContaining("git pull failed")
+        .hasMessageContaining("--no-pull");
+    assertThat(g.head()).isEqualTo(local);
+  }
+
   @Test
   void foundFromASubdirectoryAndByExplicitPath() throws IOException {
     assertThat(repo().root()).isEqualTo(root.toRealPath());

@@ -198,7 +198,7 @@ public final class FsStore implements ObjectStore {
           throw new StoreException(
               "source " + source + " has " + done + " bytes, expected " + meta.size());
         }
-        out.force(true);
+        out.force(false); // fdatasync: the data and its size, all a reader needs after a crash
       } catch (FileAlreadyExistsException e) {
         throw new StoreException("temp file collision in " + target.getParent(), e);
       }
