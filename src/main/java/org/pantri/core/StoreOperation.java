@@ -41,6 +41,8 @@ public final class StoreOperation {
 
   private final Repository repo;
   private final Context ctx;
+  /** Every file the walk saw (shelves-relative): what exists, known without another stat. */
+  private Set<String> walkedPaths = Set.of();
 
   public StoreOperation(Repository repo, Context ctx) {
     this.repo = repo;
@@ -58,6 +60,7 @@ public final class StoreOperation {
     } catch (IOException e) {
       throw new PantriException(Category.REPO, "cannot walk shelves: " + e.getMessage(), e);
     }
+    walkedPaths = walked.files().keySet();
     walked.refused().forEach(r -> {
       result.refused.add(r);
       ctx.reporter().warn("refused " + r);
@@ -172,7 +175,7 @@ public final class StoreOperation {
     TreeSet<String> binaries = new TreeSet<>();
     candidates.forEach(c -> binaries.add(c.found().shelvesPath()));
     try {
-      int pruned = repo.pruneIgnored();
+      int pruned = repo.pruneIgnored(walkedPaths);
       if (pruned > 0) {
         ctx.reporter().info("removed " + pruned + " line(s) of deleted or renamed binaries from .gitignore");
       }

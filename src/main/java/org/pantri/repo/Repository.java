@@ -260,6 +260,14 @@ public final class Repository {
    * Returns how many lines were removed.
    */
   public int pruneIgnored() throws IOException {
+    return pruneIgnored(Set.of());
+  }
+
+  /**
+   * {@link #pruneIgnored()}, told which shelves-relative paths a walk just saw: a line of one of
+   * them (or of its pitem) is kept without a stat per line.
+   */
+  public int pruneIgnored(Set<String> seen) throws IOException {
     Path gi = root.resolve(".gitignore");
     if (!Files.isRegularFile(gi, LinkOption.NOFOLLOW_LINKS)) {
       return 0;
@@ -270,6 +278,11 @@ public final class Repository {
     for (String l : lines) {
       String path = unescapeIgnoreLine(l);
       if (path != null && path.startsWith(SHELVES + "/") && !path.endsWith("/")) {
+        String rel = path.substring(SHELVES.length() + 1);
+        if (seen.contains(rel) || seen.contains(rel + ".pitem")) {
+          kept.add(l);
+          continue;
+        }
         Path bin = root.resolve(path);
         Path pitem = bin.resolveSibling(bin.getFileName() + ".pitem");
         if (!Files.exists(bin, LinkOption.NOFOLLOW_LINKS) && !Files.exists(pitem, LinkOption.NOFOLLOW_LINKS)) {

@@ -54,9 +54,15 @@ public final class NameRules {
    * the other. Maps each such path to a message naming its twin.
    */
   public static Map<String, String> normalizationTwins(Collection<String> paths) {
+    // one map entry per name; a list only where two names share a normalized form (almost never)
+    Map<String, String> firstByNfc = new HashMap<>();
     Map<String, List<String>> byNfc = new HashMap<>();
     for (String p : paths) {
-      byNfc.computeIfAbsent(Normalizer.normalize(p, Normalizer.Form.NFC), k -> new ArrayList<>()).add(p);
+      String nfc = ascii(p) ? p : Normalizer.normalize(p, Normalizer.Form.NFC);
+      String first = firstByNfc.putIfAbsent(nfc, p);
+      if (first != null) {
+        byNfc.computeIfAbsent(nfc, k -> new ArrayList<>(List.of(first))).add(p);
+      }
     }
     Map<String, String> out = new HashMap<>();
     for (List<String> group : byNfc.values()) {
@@ -70,6 +76,16 @@ public final class NameRules {
       }
     }
     return out;
+  }
+
+  /** ASCII is its own NFC form: most names need no trip through the normalizer. */
+  private static boolean ascii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A name safe to print: control characters and non-ASCII shown as escapes. */

@@ -179,6 +179,26 @@ class CoreOperationsTest {
   }
 
   @Test
+  void gitignoreLinesOfDeletedAndRenamedBinariesGoAndTheOthersStay() throws Exception {
+    for (String n : List.of("keep", "gone", "old", "bytesElsewhere")) {
+      f.binary("mac/" + n + ".pkg", 500, n.hashCode());
+    }
+    assertThat(store(List.of(), false).failed).isEmpty();
+    Path mac = f.author.resolve("shelves/mac");
+    Files.delete(mac.resolve("gone.pkg"));
+    Files.delete(mac.resolve("gone.pkg.pitem"));
+    Files.move(mac.resolve("old.pkg"), mac.resolve("new.pkg"));
+    Files.delete(mac.resolve("old.pkg.pitem"));
+    Files.delete(mac.resolve("bytesElsewhere.pkg")); // its pitem stays: a clone without the bytes
+    Result s = store(List.of(), false);
+    assertThat(s.failed).isEmpty();
+    List<String> lines = Files.readAllLines(f.author.resolve(".gitignore"));
+    assertThat(lines).contains("/shelves/mac/keep.pkg", "/shelves/mac/new.pkg", "/shelves/mac/bytesElsewhere.pkg")
+        .doesNotContain("/shelves/mac/gone.pkg", "/shelves/mac/old.pkg");
+    assertThat(said).anyMatch(l -> l.contains("removed 2 line(s) of deleted or renamed binaries"));
+  }
+
+  @Test
   void aPathOutsideShelvesIsAUsageErrorAndNothingIsStored() throws Exception {
     f.binary("mac/a.pkg", 100, 2);
     Path outside = Files.writeString(f.author.resolve("notes.bin"), "\0x");
