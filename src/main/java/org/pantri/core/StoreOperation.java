@@ -225,7 +225,7 @@ public final class StoreOperation {
     }
 
     void run(List<Candidate> candidates) throws PantriException {
-      if (candidates.size() > LIST_THRESHOLD && !store.cheapStat()) {
+      if (listsFirst(store, candidates.size())) {
         // one listing up front (it needs no hashes); stores with local stats are asked per key
         listed = listFacts(store, retrier, o, candidates.stream().map(c -> c.found().shelvesPath()).toList());
       }
@@ -581,7 +581,7 @@ public final class StoreOperation {
     Set<String> keys = StorePlanner.keys(items, o.layout());
     Map<String, StorePlanner.StoredFact> facts = new HashMap<>();
     try {
-      if (items.size() > LIST_THRESHOLD && !store.cheapStat()) {
+      if (listsFirst(store, items.size())) {
         Map<String, StorePlanner.StoredFact> listed =
             listFacts(store, retrier, o, items.stream().map(StorePlanner.Item::path).toList());
         listed.keySet().retainAll(keys);
@@ -637,6 +637,11 @@ public final class StoreOperation {
     } catch (IOException e) {
       throw new PantriException(Category.STORE, store.describe() + ": " + e.getMessage(), e);
     }
+  }
+
+  /** One listing beats a request per key for many keys, unless the store's stats are local calls. */
+  private static boolean listsFirst(ObjectStore store, int keys) {
+    return keys > LIST_THRESHOLD && !store.cheapStat();
   }
 
   private static StorePlanner.StoredFact fact(ObjectInfo i) {

@@ -257,15 +257,8 @@ public final class Repository {
    * Removes the exact-path lines Pantri added to .gitignore for binaries that are gone with their
    * pitems (deleted or renamed), so the file does not grow forever. Lines of binaries whose pitem
    * is still there (e.g. a clone without the bytes) and every line Pantri did not write stay.
-   * Returns how many lines were removed.
-   */
-  public int pruneIgnored() throws IOException {
-    return pruneIgnored(Set.of());
-  }
-
-  /**
-   * {@link #pruneIgnored()}, told which shelves-relative paths a walk just saw: a line of one of
-   * them (or of its pitem) is kept without a stat per line.
+   * {@code seen} are the shelves-relative paths a walk just saw: a line of one of them (or of its
+   * pitem) is kept without a stat. Returns how many lines were removed.
    */
   public int pruneIgnored(Set<String> seen) throws IOException {
     Path gi = root.resolve(".gitignore");

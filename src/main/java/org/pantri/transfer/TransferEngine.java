@@ -60,7 +60,7 @@ public final class TransferEngine implements AutoCloseable {
   private final Cancellation cancel;
   private final ExecutorService transfers;
   private final ExecutorService coordinators;
-  private final java.util.Set<Path> knownDirectories = ConcurrentHashMap.newKeySet();
+  private final org.pantri.io.KnownDirectories directories = new org.pantri.io.KnownDirectories();
 
   /** Upload the file at {@code source} as {@code key}; {@code name} is what messages call it. */
   public record UploadJob(String key, Path source, PutMeta meta, String name) {}
@@ -359,7 +359,7 @@ public final class TransferEngine implements AutoCloseable {
       futures.add(transfers.submit(() -> {
         try {
           cancel.check();
-          ensureDirectory(partialDir);
+          directories.ensure(partialDir);
           try (PartialFile partial = PartialFile.claim(partialDir, partialName(job), job.name())) {
             VerifiedFile verified = retrier.call(job.name(), new RetryBudget(retrier.policy()),
                 () -> fetchVerified(job, partial));
@@ -513,7 +513,7 @@ public final class TransferEngine implements AutoCloseable {
     for (int i = 0; i < targets.size(); i++) {
       Path target = targets.get(i).path();
       Files.setLastModifiedTime(file, FileTime.fromMillis(targets.get(i).mtimeSeconds() * 1000));
-      ensureDirectory(target.getParent());
+      directories.ensure(target.getParent());
       try {
         if (i < targets.size() - 1) {
           AtomicFiles.copy(file, target);
@@ -533,17 +533,6 @@ public final class TransferEngine implements AutoCloseable {
         }
         throw e;
       }
-    }
-  }
-
-  /**
-   * Creates {@code dir} once per engine: thousands of downloads into a few directories would
-   * otherwise cost a failing mkdir and a stat each.
-   */
-  private void ensureDirectory(Path dir) throws IOException {
-    if (dir != null && !knownDirectories.contains(dir)) {
-      Files.createDirectories(dir);
-      knownDirectories.add(dir);
     }
   }
 

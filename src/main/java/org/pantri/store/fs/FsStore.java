@@ -46,7 +46,7 @@ public final class FsStore implements ObjectStore {
   }
 
   private final java.util.List<String> created = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final java.util.Set<Path> knownDirectories = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final org.pantri.io.KnownDirectories directories = new org.pantri.io.KnownDirectories();
 
   @Override
   public java.util.List<String> created() {
@@ -173,12 +173,7 @@ public final class FsStore implements ObjectStore {
   @Override
   public PutResult put(String key, Path source, PutMeta meta) throws IOException {
     Path target = path(key);
-    Path dir = target.getParent();
-    if (!knownDirectories.contains(dir)) {
-      // once per directory, not a failing mkdir and a stat per object
-      Files.createDirectories(dir);
-      knownDirectories.add(dir);
-    }
+    directories.ensure(target.getParent());
     AtomicFiles.write(target, tmp -> {
       try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
           FileChannel out =
