@@ -34,6 +34,22 @@ public final class AtomicFiles {
         + Long.toHexString(ThreadLocalRandom.current().nextLong()));
   }
 
+  /** The process that made a temp name of this class ({@link #tempBeside}), or -1 for any other name. */
+  public static long writerPid(String name) {
+    if (!name.startsWith(TMP_PREFIX)) {
+      return -1;
+    }
+    int end = name.indexOf('-', TMP_PREFIX.length());
+    if (end <= TMP_PREFIX.length() || !Character.isDigit(name.charAt(TMP_PREFIX.length()))) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(name, TMP_PREFIX.length(), end, 10);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
   /** Renames {@code from} over {@code to} atomically. */
   public static void moveAtomic(Path from, Path to) throws IOException {
     Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -32,7 +32,6 @@ public final class ShelfWalker {
 
   /** Temp names of older versions: {@code .<name>.pitem.tmp<pid>}. */
   private static final Pattern OLD_PITEM_TEMP = Pattern.compile("^\\..+\\.pitem\\.tmp(\\d+)$");
-  private static final Pattern TEMP_PID = Pattern.compile("^" + Pattern.quote(AtomicFiles.TMP_PREFIX) + "(\\d+)-");
 
   /** True for a temporary file of Pantri's own: it is never stored, whatever its content. */
   public static boolean isPantriTemp(String name) {
@@ -44,11 +43,11 @@ public final class ShelfWalker {
    * writer is gone belongs to a killed run and may be deleted.
    */
   public static long writerPid(String name) {
-    Matcher m = TEMP_PID.matcher(name);
-    if (m.find()) {
-      return parsePid(m.group(1));
+    long pid = AtomicFiles.writerPid(name);
+    if (pid > 0) {
+      return pid;
     }
-    m = OLD_PITEM_TEMP.matcher(name);
+    Matcher m = OLD_PITEM_TEMP.matcher(name);
     return m.matches() ? parsePid(m.group(1)) : -1;
   }
 

@@ -39,6 +39,7 @@ import org.pantri.store.PartPlan;
 import org.pantri.store.PutMeta;
 import org.pantri.store.PutResult;
 import org.pantri.store.RetryableStoreException;
+import org.pantri.store.StagingStore;
 import org.pantri.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,6 +153,7 @@ public final class TransferEngine implements AutoCloseable {
     private final Consumer<UploadJob> onSuccess;
     private final List<Failure> failures = Collections.synchronizedList(new ArrayList<>());
     private final List<Future<?>> futures = Collections.synchronizedList(new ArrayList<>());
+    private Publisher publisher;
 
     private UploadBatch(Consumer<UploadJob> onSuccess) {
       this.onSuccess = onSuccess;
@@ -159,35 +161,62 @@ public final class TransferEngine implements AutoCloseable {
 
     /** Starts one upload (from any thread). */
     public void submit(UploadJob job) {
-      boolean multipart = store instanceof MultipartStore mp && job.meta().size() > mp.partSize();
+      long size = job.meta().size();
+      boolean multipart = store instanceof MultipartStore mp && size > mp.partSize();
+      StagingStore staging = !multipart && store instanceof StagingStore ss && ss.stages(size) ? ss : null;
       Runnable task = () -> {
         try {
           cancel.check();
           RetryBudget budget = new RetryBudget(retrier.policy());
+          if (staging != null) {
+            StagingStore.Staged staged = retrier.call(job.name(), budget, () -> {
+              cancel.check();
+              return counted(size, () -> staging.stage(job.key(), job.source(), job.meta()));
+            });
+            checkSourceUnchanged(job, () -> staging.discard(staged));
+            publisher(staging).add(job, staged); // it counts as stored once published
+            return;
+          }
           if (multipart) {
             uploadMultipart((MultipartStore) store, job, budget);
           } else {
             retrier.call(job.name(), budget, () -> {
               cancel.check();
-              accept(counted(job.meta().size(), () -> store.put(job.key(), job.source(), job.meta())),
-                  "upload of '" + job.key() + "'",
-                  () -> retrier.once(job.name(), () -> {
-                    store.delete(job.key());
-                    return null;
-                  }));
+              accept(counted(size, () -> store.put(job.key(), job.source(), job.meta())),
+                  "upload of '" + job.key() + "'", () -> deleteObject(job));
               return null;
             });
           }
-          checkSourceUnchanged(job);
-          onSuccess.accept(job);
-          progress.done(job.name(), job.meta().size());
+          checkSourceUnchanged(job, () -> deleteObject(job));
+          succeeded(job);
         } catch (Exception e) {
-          Failure f = failure(job.name(), e);
-          failures.add(f);
-          progress.failed(job.name(), f.message());
+          failed(job, e);
         }
       };
       futures.add(multipart ? coordinators.submit(task) : transfers.submit(task));
+    }
+
+    private void succeeded(UploadJob job) {
+      try {
+        onSuccess.accept(job);
+        progress.done(job.name(), job.meta().size());
+      } catch (RuntimeException e) {
+        failed(job, e);
+      }
+    }
+
+    private void failed(UploadJob job, Exception e) {
+      Failure f = failure(job.name(), e);
+      failures.add(f);
+      progress.failed(job.name(), f.message());
+    }
+
+    private synchronized Publisher publisher(StagingStore staging) {
+      if (publisher == null) {
+        publisher = new Publisher(staging, this);
+        publisher.running = coordinators.submit(publisher::run);
+      }
+      return publisher;
     }
 
     /** Waits for every submitted upload; returns the failures. */
@@ -197,10 +226,104 @@ public final class TransferEngine implements AutoCloseable {
         all = new ArrayList<>(futures);
       }
       awaitAll(all);
+      Publisher p;
+      synchronized (this) {
+        p = publisher;
+      }
+      if (p != null) {
+        p.finish();
+      }
       progress.end();
       synchronized (failures) {
         return new ArrayList<>(failures);
       }
+    }
+  }
+
+  /**
+   * The group commit of a {@link StagingStore}: one thread publishes whatever was staged while its
+   * previous publish ran, so a batch grows with the cost of a sync and no worker waits for one.
+   * Success (the pitem) runs only after an object's publish; one staged before a cancellation is
+   * still published, like an upload that completed.
+   */
+  private final class Publisher {
+    private record Pending(UploadJob job, StagingStore.Staged staged) {}
+
+    private static final Pending END = new Pending(null, null);
+    /**
+     * A batch's bounds: a kill loses at most this much staged work (it gets no pitems), and pitems
+     * keep being written through a long run instead of all at its end.
+     */
+    static final int BATCH_OBJECTS = 1024;
+    static final long BATCH_BYTES = 256L << 20;
+    private final StagingStore store;
+    private final UploadBatch batch;
+    private final java.util.concurrent.BlockingQueue<Pending> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+    private Future<?> running;
+
+    Publisher(StagingStore store, UploadBatch batch) {
+      this.store = store;
+      this.batch = batch;
+    }
+
+    void add(UploadJob job, StagingStore.Staged staged) {
+      queue.add(new Pending(job, staged));
+    }
+
+    void run() {
+      List<Pending> next = new ArrayList<>();
+      boolean end = false;
+      try {
+        while (!end) {
+          next.clear();
+          Pending p = queue.take();
+          long bytes = 0;
+          while (p != null) {
+            if (p == END) {
+              end = true;
+              break;
+            }
+            next.add(p);
+            bytes += p.job().meta().size();
+            p = next.size() < BATCH_OBJECTS && bytes < BATCH_BYTES ? queue.poll() : null;
+          }
+          if (!next.isEmpty()) {
+            publish(next);
+          }
+        }
+      } catch (InterruptedException e) {
+        // the engine was closed without finish(): what is still staged is the store's to remove
+        next.forEach(p -> store.discard(p.staged()));
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    private void publish(List<Pending> pending) {
+      Map<StagingStore.Staged, IOException> failed;
+      try {
+        failed = store.publish(pending.stream().map(Pending::staged).toList());
+      } catch (RuntimeException e) {
+        pending.forEach(p -> {
+          store.discard(p.staged());
+          batch.failed(p.job(), e);
+        });
+        return;
+      }
+      LOG.debug("published {} staged object(s), {} failed", pending.size(), failed.size());
+      for (Pending p : pending) {
+        IOException e = failed.get(p.staged());
+        if (e == null) {
+          batch.succeeded(p.job());
+        } else {
+          batch.failed(p.job(), e);
+        }
+      }
+    }
+
+    /** Publishes what is left and waits for it; called once every stage has ended. */
+    void finish() {
+      queue.add(END);
+      awaitAll(List.of(running));
     }
   }
 
@@ -317,17 +440,21 @@ public final class TransferEngine implements AutoCloseable {
         + " but the file's bytes have MD5 " + r.sentMd5() + "; the object was removed", null);
   }
 
-  /** A file edited while it was uploaded no longer matches its hashes: undo and fail it. */
-  private void checkSourceUnchanged(UploadJob job) throws IOException {
+  private void deleteObject(UploadJob job) throws IOException {
+    retrier.once(job.name(), () -> {
+      store.delete(job.key());
+      return null;
+    });
+  }
+
+  /** A file edited while it was uploaded no longer matches its hashes: {@code undo} the copy and fail it. */
+  private static void checkSourceUnchanged(UploadJob job, Discard undo) throws IOException {
     BasicFileAttributes a = Files.readAttributes(job.source(), BasicFileAttributes.class);
     if (a.size() != job.meta().size() || org.pantri.store.FileTimes.pythonSeconds(a.lastModifiedTime()) != job.meta().mtimeSeconds()) {
       try {
-        retrier.once(job.name(), () -> {
-          store.delete(job.key());
-          return null;
-        });
+        undo.run();
       } catch (IOException e) {
-        LOG.debug("could not delete {} after its source changed: {}", job.key(), e.getMessage());
+        LOG.debug("could not remove the copy of {} after its source changed: {}", job.key(), e.getMessage());
       }
       throw new StoreException(job.source() + " changed while it was being stored; run store again");
     }

@@ -26,7 +26,7 @@ import org.pantri.testsupport.RepoFixture;
 class StoreKillTest {
   @TempDir Path tmp;
 
-  record Damage(int leftovers, int orphanPitems, int junkPitems) {}
+  record Damage(int leftovers, int orphanPitems, int junkPitems, int badObjects) {}
 
   static Damage inspect(RepoFixture f) throws Exception {
     int leftovers = 0;
@@ -59,7 +59,35 @@ class StoreKillTest {
         }
       }
     }
-    return new Damage(leftovers, orphans, junk);
+    return new Damage(leftovers, orphans, junk, badObjects(f.store));
+  }
+
+  /** Objects under their final name whose bytes are not the content that name says: none, ever. */
+  static int badObjects(Path store) throws Exception {
+    Path objects = store.resolve("sha256");
+    if (!Files.isDirectory(objects)) {
+      return 0;
+    }
+    int bad = 0;
+    try (Stream<Path> s = Files.walk(objects)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        String name = p.getFileName().toString();
+        if (Files.isRegularFile(p) && !ShelfWalker.isPantriTemp(name) && !Hasher.hash(p).sha256().equals(name)) {
+          bad++;
+        }
+      }
+    }
+    return bad;
+  }
+
+  /** Staging directories (the fs store's group commit) in the store's root. */
+  static List<Path> stagingDirectories(Path store) throws Exception {
+    if (!Files.isDirectory(store)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(store)) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".staging")).toList();
+    }
   }
 
   @Test
@@ -85,6 +113,7 @@ class StoreKillTest {
     List<String> log = new ArrayList<>();
     int kills = 0;
     int totalLeftovers = 0;
+    int maxStaging = 0;
     Random seeded = new Random(20261202);
     for (int k = 0; k < 28; k++) {
       // Three runs in four start from nothing stored (walk, hash, uploads, pitems all ahead);
@@ -92,6 +121,7 @@ class StoreKillTest {
       if (k % 4 != 3) {
         wipeStored(f);
       }
+      maxStaging = Math.max(maxStaging, stagingDirectories(f.store).size());
       // from a quarter of the way in (hashing done, uploads and pitems under way) to three quarters
       long delay = fullMs / 4 + seeded.nextInt((int) Math.max(200, fullMs / 2));
       Process p = f.pantri.builder(f.author, "store").redirectErrorStream(true)
@@ -105,13 +135,17 @@ class StoreKillTest {
       totalLeftovers += d.leftovers();
       assertThat(d.orphanPitems()).as("pitems without their object after " + log).isZero();
       assertThat(d.junkPitems()).as("junk pitems after " + log).isZero();
+      assertThat(d.badObjects()).as("objects with wrong bytes after " + log).isZero();
     }
     assertThat(kills).as("runs actually killed: " + log).isGreaterThanOrEqualTo(20);
+    assertThat(maxStaging).as("killed runs' staging directories seen (the kills hit the group commit)").isPositive();
+    Thread.sleep(2_100); // a staging directory younger than 2 s may be a live run's that is not yet locked
     Pantri.Out s = f.store();
     assertThat(s.code()).as(s.toString()).isZero();
     Damage end = inspect(f);
     assertThat(end).as("after the rerun (leftovers seen over all kills: " + totalLeftovers + ")")
-        .isEqualTo(new Damage(0, 0, 0));
+        .isEqualTo(new Damage(0, 0, 0, 0));
+    assertThat(stagingDirectories(f.store)).as("staging directories of the killed runs").isEmpty();
     // every binary has its pitem, nothing else has one, and git sees no binary
     try (Stream<Path> st = Files.walk(f.author.resolve("shelves"))) {
       long pitems = st.filter(p -> p.toString().endsWith(".pitem")).count();
@@ -123,15 +157,18 @@ class StoreKillTest {
     assertThat(Files.readString(f.author.resolve(".gitignore"))).doesNotContain("tmp");
   }
 
-  /** Removes every pitem and every stored object: the next store starts from nothing. */
+  /**
+   * Removes every pitem and every stored object: the next store starts from nothing. Killed runs'
+   * staging directories stay, for the next runs to find.
+   */
   private static void wipeStored(RepoFixture f) throws Exception {
-    for (Path root : List.of(f.author.resolve("shelves"), f.store)) {
+    for (Path root : List.of(f.author.resolve("shelves"), f.store.resolve("sha256"))) {
       if (!Files.exists(root)) {
         continue;
       }
       try (Stream<Path> s = Files.walk(root)) {
         for (Path p : s.toList()) {
-          if (Files.isRegularFile(p) && (root.equals(f.store) || p.toString().endsWith(".pitem"))) {
+          if (Files.isRegularFile(p) && (!root.endsWith("shelves") || p.toString().endsWith(".pitem"))) {
             Files.delete(p);
           }
         }
