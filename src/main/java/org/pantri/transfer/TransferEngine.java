@@ -259,6 +259,8 @@ public final class TransferEngine implements AutoCloseable {
     private final StagingStore store;
     private final UploadBatch batch;
     private final java.util.concurrent.BlockingQueue<Pending> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+    private static final int SUCCESS_THREADS = 4;
+    private final List<Future<?>> successes = new ArrayList<>();
     private Future<?> running;
 
     Publisher(StagingStore store, UploadBatch batch) {
@@ -310,13 +312,21 @@ public final class TransferEngine implements AutoCloseable {
         return;
       }
       LOG.debug("published {} staged object(s), {} failed", pending.size(), failed.size());
-      for (Pending p : pending) {
-        IOException e = failed.get(p.staged());
-        if (e == null) {
-          batch.succeeded(p.job());
-        } else {
-          batch.failed(p.job(), e);
-        }
+      // The successes (pitem writes) run on their own threads while this one syncs the next batch.
+      int chunks = Math.max(1, Math.min(SUCCESS_THREADS, pending.size() / 64));
+      int per = (pending.size() + chunks - 1) / chunks;
+      for (int from = 0; from < pending.size(); from += per) {
+        List<Pending> chunk = List.copyOf(pending.subList(from, Math.min(pending.size(), from + per)));
+        successes.add(coordinators.submit(() -> {
+          for (Pending p : chunk) {
+            IOException e = failed.get(p.staged());
+            if (e == null) {
+              batch.succeeded(p.job());
+            } else {
+              batch.failed(p.job(), e);
+            }
+          }
+        }));
       }
     }
 
@@ -324,6 +334,7 @@ public final class TransferEngine implements AutoCloseable {
     void finish() {
       queue.add(END);
       awaitAll(List.of(running));
+      awaitAll(successes);
     }
   }
 
