@@ -429,11 +429,11 @@ public final class StoreOperation {
   private List<Candidate> classifyAll(List<ShelfWalker.Found> found, StoreFilter filter, Options o,
       Result result) throws PantriException {
     Map<String, String> twins = NameRules.normalizationTwins(found.stream().map(ShelfWalker.Found::shelvesPath).toList());
-    // the pitems the walk saw: whether a binary has one is known without a stat per file
-    Set<String> walkedPitems = new java.util.HashSet<>();
+    // the pitems the walk saw: whether a binary has one, and its size, known without a stat per file
+    Map<String, ShelfWalker.Found> walkedPitems = new HashMap<>();
     found.forEach(f -> {
       if (f.shelvesPath().endsWith(PitemCodec.SUFFIX)) {
-        walkedPitems.add(f.shelvesPath());
+        walkedPitems.put(f.shelvesPath(), f);
       }
     });
     ExecutorService pool = hashPool();
@@ -501,16 +501,17 @@ public final class StoreOperation {
   }
 
   private Candidate classify(ShelfWalker.Found f, StoreFilter filter, Options o,
-      Map<String, String> twins, Set<String> walkedPitems, Result result) {
-    String name = f.file().getFileName().toString();
+      Map<String, String> twins, Map<String, ShelfWalker.Found> walkedPitems, Result result) {
+    String name = f.shelvesPath().substring(f.shelvesPath().lastIndexOf('/') + 1); // no Path for it
     try {
       if (ctx.cancel().isCancelled() || filter.skipByName(name) != null) {
         return null;
       }
       Pitem previous = null;
-      if (walkedPitems.contains(f.shelvesPath() + PitemCodec.SUFFIX)) {
+      ShelfWalker.Found pitem = walkedPitems.get(f.shelvesPath() + PitemCodec.SUFFIX);
+      if (pitem != null) {
         try {
-          previous = PitemCodec.read(f.file().resolveSibling(name + PitemCodec.SUFFIX), f.shelvesPath());
+          previous = PitemCodec.readWalked(pitem.file(), f.shelvesPath(), pitem.size());
         } catch (PitemException e) {
           ctx.reporter().warn(e.getMessage() + "; it will be rewritten");
         } catch (java.nio.file.NoSuchFileException e) {

@@ -16,7 +16,6 @@ import java.text.Normalizer;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Reads and writes {@code .pitem} files in the original tool's exact form. Reading treats the
@@ -28,8 +27,6 @@ public final class PitemCodec {
   static final long MAX_BYTES = 1 << 20;
   /** The largest pitem accepted (a pitem is ~250 bytes; anything near this is hostile). */
   public static final long MAX_PITEM_BYTES = MAX_BYTES;
-  private static final Pattern HEX40 = Pattern.compile("[0-9a-fA-F]{40}");
-  private static final Pattern HEX64 = Pattern.compile("[0-9a-fA-F]{64}");
   // No field-name canonicalization: a pitem's top-level key is its path, unique per file, so the
   // shared symbol table only grew and was copied by every parser (a quarter of an unchanged
   // store's CPU at 25,000 pitems, growing with the square of the count).
@@ -63,7 +60,7 @@ public final class PitemCodec {
     if (key.isEmpty()) {
       throw new PitemException(where + ": empty object path");
     }
-    if (key.startsWith("/") || key.matches("^[A-Za-z]:.*")) {
+    if (key.startsWith("/") || key.length() >= 2 && key.charAt(1) == ':' && asciiLetter(key.charAt(0))) {
       throw new PitemException(where + ": absolute object path '" + printable(key) + "' refused");
     }
     for (int i = 0; i < key.length(); i++) {
@@ -140,8 +137,8 @@ public final class PitemCodec {
       throw new PitemException(where + ": negative file_size");
     }
     long mtime = v.has("modified_time") ? requireLong(v, "modified_time", where, true) : 0;
-    String sha1 = optionalHex(v, "sha1_hash", HEX40, where);
-    String sha256 = optionalHex(v, "sha256_hash", HEX64, where);
+    String sha1 = optionalHex(v, "sha1_hash", 40, where);
+    String sha256 = optionalHex(v, "sha256_hash", 64, where);
     if (sha256 == null) {
       throw new PitemException(where + ": missing sha256_hash");
     }
@@ -169,14 +166,24 @@ public final class PitemCodec {
     if (!a.isRegularFile()) {
       throw new PitemException(file + ": not a regular file; refused");
     }
-    if (a.size() > MAX_BYTES) {
-      throw new PitemException(file + ": " + a.size() + " bytes is too large for a pitem");
+    return readWalked(file, expectedPath, a.size());
+  }
+
+  /**
+   * {@link #read(Path, String)} of a file that a directory walk has just seen as a regular file of
+   * {@code size} bytes, without a second stat (a store of 100,000 unchanged binaries made 100,000).
+   * It is still opened without following a link, and read no further than {@link #MAX_BYTES}
+   * whatever it has become since.
+   */
+  public static Pitem readWalked(Path file, String expectedPath, long size) throws PitemException, IOException {
+    if (size > MAX_BYTES) {
+      throw new PitemException(file + ": " + size + " bytes is too large for a pitem");
     }
     byte[] bytes;
     try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
       // A buffer of the size the stat said (readNBytes(1 MiB) made 8 KiB of garbage per pitem),
       // and bounded whatever the size said: the file may grow between the stat and the read.
-      int hint = (int) a.size() + 1;
+      int hint = (int) size + 1;
       bytes = in.readNBytes(hint);
       if (bytes.length == hint) {
         byte[] more = in.readNBytes((int) MAX_BYTES + 1 - hint);
@@ -236,13 +243,31 @@ public final class PitemCodec {
     return n.longValue();
   }
 
-  private static String optionalHex(JsonNode v, String field, Pattern p, String where)
+  private static boolean asciiLetter(char c) {
+    return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
+  }
+
+  /** True when {@code s} is exactly {@code length} hex digits (either case). */
+  private static boolean hex(String s, int length) {
+    if (s.length() != length) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      char c = s.charAt(i);
+      if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String optionalHex(JsonNode v, String field, int length, String where)
       throws PitemException {
     JsonNode n = v.get(field);
     if (n == null || n.isNull()) {
       return null;
     }
-    if (!n.isTextual() || !p.matcher(n.textValue()).matches()) {
+    if (!n.isTextual() || !hex(n.textValue(), length)) {
       throw new PitemException(where + ": " + field + " is not a hex digest");
     }
     return n.textValue().toLowerCase(java.util.Locale.ROOT);

@@ -315,15 +315,21 @@ public final class Repository {
 
   /** A .gitignore line matching exactly this repo-relative path and nothing else. */
   static String ignoreLine(String repoPath) {
-    StringBuilder sb = new StringBuilder("/");
+    StringBuilder sb = null; // made only for a path that needs escaping: most do not
     for (int i = 0; i < repoPath.length(); i++) {
       char c = repoPath.charAt(i);
-      if (c == '*' || c == '?' || c == '[' || c == '\\' || c == '!' || c == '#'
-          || (c == ' ' && i == repoPath.length() - 1)) {
-        sb.append('\\');
+      boolean escape = c == '*' || c == '?' || c == '[' || c == '\\' || c == '!' || c == '#'
+          || (c == ' ' && i == repoPath.length() - 1);
+      if (escape && sb == null) {
+        sb = new StringBuilder(repoPath.length() + 8).append('/').append(repoPath, 0, i);
       }
-      sb.append(c);
+      if (sb != null) {
+        if (escape) {
+          sb.append('\\');
+        }
+        sb.append(c);
+      }
     }
-    return sb.toString();
+    return sb == null ? "/" + repoPath : sb.toString();
   }
 }

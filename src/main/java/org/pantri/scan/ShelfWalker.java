@@ -35,7 +35,8 @@ public final class ShelfWalker {
 
   /** True for a temporary file of Pantri's own: it is never stored, whatever its content. */
   public static boolean isPantriTemp(String name) {
-    return name.startsWith(AtomicFiles.TMP_PREFIX) || OLD_PITEM_TEMP.matcher(name).matches();
+    return name.startsWith(AtomicFiles.TMP_PREFIX)
+        || name.startsWith(".") && name.contains(".pitem.tmp") && OLD_PITEM_TEMP.matcher(name).matches();
   }
 
   /**
@@ -60,9 +61,24 @@ public final class ShelfWalker {
   }
 
   private final Path shelvesRoot;
+  private final String rootPrefix;
 
   public ShelfWalker(Path shelvesRoot) {
     this.shelvesRoot = shelvesRoot;
+    String root = shelvesRoot.toString();
+    this.rootPrefix = root.endsWith(java.io.File.separator) ? root : root + java.io.File.separator;
+  }
+
+  /**
+   * {@code f}'s path below shelves/, sliced from its string: every path a walk from inside
+   * shelves/ yields starts with it, and relativize() made a Path per name component.
+   */
+  private String relative(Path f) {
+    String s = f.toString();
+    if (s.length() > rootPrefix.length() && s.startsWith(rootPrefix)) {
+      return s.substring(rootPrefix.length());
+    }
+    return shelvesRoot.relativize(f).toString();
   }
 
   /** Walks each start (a file or directory inside shelves/). */
@@ -82,7 +98,7 @@ public final class ShelfWalker {
 
             @Override
             public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
-              String rel = shelvesRoot.relativize(f).toString();
+              String rel = relative(f);
               if (java.io.File.separatorChar != '/') {
                 rel = rel.replace(java.io.File.separatorChar, '/'); // on POSIX a backslash is part of a name
               }

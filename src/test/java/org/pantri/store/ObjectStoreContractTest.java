@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -48,11 +47,7 @@ public abstract class ObjectStoreContractTest {
   }
 
   protected Path file(String name, int size, long seed) throws IOException {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    Path p = tmp.resolve(name);
-    Files.write(p, b);
-    return p;
+    return org.pantri.testsupport.RandomFiles.write(tmp, name, size, seed);
   }
 
   protected static String sha256(byte[] b) throws Exception {

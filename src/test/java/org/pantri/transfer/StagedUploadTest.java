@@ -30,25 +30,26 @@ class StagedUploadTest {
   @TempDir Path tmp;
 
   /** The real fs store, with publishes that are slow, recorded, and can fail on purpose. */
-  static final class RecordingStore implements StagingStore {
-    final FsStore inner;
+  static final class RecordingStore extends ForwardingStore implements StagingStore {
+    final FsStore fs;
     final List<Integer> batches = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger puts = new AtomicInteger();
     final Set<String> failKeys = ConcurrentHashMap.newKeySet();
     volatile boolean explode;
 
-    RecordingStore(FsStore inner) {
-      this.inner = inner;
+    RecordingStore(FsStore fs) {
+      super(fs);
+      this.fs = fs;
     }
 
     @Override
     public boolean stages(long size) {
-      return inner.stages(size);
+      return fs.stages(size);
     }
 
     @Override
     public Staged stage(String key, Path source, PutMeta meta) throws IOException {
-      return inner.stage(key, source, meta);
+      return fs.stage(key, source, meta);
     }
 
     @Override
@@ -66,60 +67,25 @@ class StagedUploadTest {
       Map<Staged, IOException> failed = new HashMap<>();
       for (Staged s : staged) {
         if (failKeys.contains(s.key())) {
-          inner.discard(s);
+          fs.discard(s);
           failed.put(s, new IOException("disk on fire for " + s.key()));
         } else {
           go.add(s);
         }
       }
-      failed.putAll(inner.publish(go));
+      failed.putAll(fs.publish(go));
       return failed;
     }
 
     @Override
     public void discard(Staged staged) {
-      inner.discard(staged);
-    }
-
-    @Override
-    public String describe() {
-      return inner.describe();
-    }
-
-    @Override
-    public void prepare() throws IOException {
-      inner.prepare();
-    }
-
-    @Override
-    public Optional<ObjectInfo> stat(String key) throws IOException {
-      return inner.stat(key);
-    }
-
-    @Override
-    public List<ObjectInfo> list(String prefix) throws IOException {
-      return inner.list(prefix);
+      fs.discard(staged);
     }
 
     @Override
     public PutResult put(String key, Path source, PutMeta meta) throws IOException {
       puts.incrementAndGet();
       return inner.put(key, source, meta);
-    }
-
-    @Override
-    public InputStream open(String key, long offset) throws IOException {
-      return inner.open(key, offset);
-    }
-
-    @Override
-    public void delete(String key) throws IOException {
-      inner.delete(key);
-    }
-
-    @Override
-    public void close() throws IOException {
-      inner.close();
     }
   }
 
@@ -165,13 +131,13 @@ class StagedUploadTest {
     assertThat(notThereYet).as("objects not yet in place when their success ran").isEmpty();
     assertThat(ok).hasSize(300).doesNotHaveDuplicates();
     for (TransferEngine.UploadJob j : jobs) {
-      assertThat(s.inner.root().resolve(j.key())).hasSameBinaryContentAs(j.source());
+      assertThat(s.fs.root().resolve(j.key())).hasSameBinaryContentAs(j.source());
     }
     assertThat(s.batches.stream().mapToInt(Integer::intValue).sum()).isEqualTo(300);
     assertThat(s.batches.size()).as("publishes for 300 objects: " + s.batches).isLessThan(60);
     assertThat(s.puts).hasValue(0);
     s.close();
-    try (var l = Files.list(s.inner.root())) {
+    try (var l = Files.list(s.fs.root())) {
       assertThat(l.map(p -> p.getFileName().toString())).containsExactly("obj");
     }
   }

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,8 +28,7 @@ class TransferEngineTest {
   @TempDir Path tmp;
 
   /** Wraps a real store; fails the first N calls of each kind, or cuts downloads mid-stream. */
-  static class FaultyStore implements ObjectStore {
-    final ObjectStore inner;
+  static class FaultyStore extends ForwardingStore {
     final AtomicInteger putFailures = new AtomicInteger();
     final AtomicInteger openFailures = new AtomicInteger();
     final AtomicInteger cutAfterBytes = new AtomicInteger(-1);
@@ -39,27 +37,12 @@ class TransferEngineTest {
     volatile boolean fatal;
 
     FaultyStore(ObjectStore inner) {
-      this.inner = inner;
+      super(inner);
     }
 
     @Override
     public String describe() {
       return "faulty " + inner.describe();
-    }
-
-    @Override
-    public void prepare() throws IOException {
-      inner.prepare();
-    }
-
-    @Override
-    public Optional<ObjectInfo> stat(String key) throws IOException {
-      return inner.stat(key);
-    }
-
-    @Override
-    public List<ObjectInfo> list(String prefix) throws IOException {
-      return inner.list(prefix);
     }
 
     @Override
@@ -103,19 +86,10 @@ class TransferEngineTest {
         }
       };
     }
-
-    @Override
-    public void delete(String key) throws IOException {
-      inner.delete(key);
-    }
   }
 
   private Path file(String name, int size, long seed) throws IOException {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    Path p = tmp.resolve(name);
-    Files.write(p, b);
-    return p;
+    return org.pantri.testsupport.RandomFiles.write(tmp, name, size, seed);
   }
 
   private TransferEngine engine(ObjectStore s, int retries) {

@@ -8,7 +8,6 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -21,11 +20,7 @@ class FsStoreStagingTest {
   @TempDir Path tmp;
 
   private Path file(String name, int size, long seed) throws Exception {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    Path p = tmp.resolve(name);
-    Files.write(p, b);
-    return p;
+    return org.pantri.testsupport.RandomFiles.write(tmp, name, size, seed);
   }
 
   private static PutMeta meta(Path f) throws Exception {

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -84,11 +83,7 @@ class S3CrossToolTest extends S3BucketTest {
   }
 
   private Path file(String name, int size, long seed) throws Exception {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    Path p = tmp.resolve(name);
-    Files.write(p, b);
-    return p;
+    return org.pantri.testsupport.RandomFiles.write(tmp, name, size, seed);
   }
 
   private static PutMeta meta(Path p) throws Exception {

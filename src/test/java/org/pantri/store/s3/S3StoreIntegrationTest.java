@@ -13,7 +13,6 @@ import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -32,11 +31,7 @@ class S3StoreIntegrationTest extends S3BucketTest {
   private static final String SECRET = "wrong-secret-do-not-print-7f3a9";
 
   private Path file(String name, int size, long seed) throws Exception {
-    byte[] b = new byte[size];
-    new Random(seed).nextBytes(b);
-    Path p = tmp.resolve(name);
-    Files.write(p, b);
-    return p;
+    return org.pantri.testsupport.RandomFiles.write(tmp, name, size, seed);
   }
 
   private static PutMeta meta(Path p, long mtime) throws Exception {
