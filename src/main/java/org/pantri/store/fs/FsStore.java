@@ -320,7 +320,15 @@ public final class FsStore implements StagingStore {
     try {
       AtomicFiles.moveAtomic(tmp, target);
     } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-      Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      // The target's directory is on another file system than the staging directory: copy the
+      // object beside its name, synced, as an unstaged put does; the staged file goes.
+      AtomicFiles.write(target, t -> {
+        Files.copy(tmp, t, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        try (FileChannel ch = FileChannel.open(t, StandardOpenOption.WRITE)) {
+          ch.force(false);
+        }
+      }, true);
+      Files.deleteIfExists(tmp);
     }
   }
 

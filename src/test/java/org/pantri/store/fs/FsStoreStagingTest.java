@@ -77,6 +77,36 @@ class FsStoreStagingTest {
   }
 
   @Test
+  void anObjectWhoseDirectoryIsOnAnotherFileSystemIsCopiedBesideItsNameAndStillPublished() throws Exception {
+    Path other = Files.createTempDirectory(Path.of("/dev/shm"), "pantri-test-");
+    try {
+      assertThat(Files.getFileStore(other)).as("/dev/shm must be a mount of its own for this test")
+          .isNotEqualTo(Files.getFileStore(tmp));
+      Path root = tmp.resolve("store");
+      Files.createDirectories(root);
+      Files.createSymbolicLink(root.resolve("sha256"), other); // the objects live elsewhere: rename fails with EXDEV
+      FsStore store = new FsStore(root);
+      store.prepare();
+      Path f = file("x", 70_000, 4);
+      StagingStore.Staged s = store.stage("sha256/ab/cd/obj", f, meta(f));
+      assertThat(store.publish(List.of(s))).isEmpty();
+      assertThat(other.resolve("ab/cd/obj")).hasSameBinaryContentAs(f);
+      assertThat(Files.getLastModifiedTime(other.resolve("ab/cd/obj"))).isEqualTo(FileTime.fromMillis(1_600_000_123_000L));
+      try (Stream<Path> left = Files.list(stagingDirs(root).get(0))) {
+        assertThat(left.map(p -> p.getFileName().toString())).containsExactly(".lock");
+      }
+      try (Stream<Path> left = Files.list(other.resolve("ab/cd"))) {
+        assertThat(left.map(p -> p.getFileName().toString())).containsExactly("obj"); // no temp beside it
+      }
+      store.close();
+    } finally {
+      try (Stream<Path> all = Files.walk(other)) {
+        all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  @Test
   void aDiscardedObjectIsNeverPublishedAndAFailedRenameFailsOnlyItsObject() throws Exception {
     FsStore store = new FsStore(tmp.resolve("store"));
     store.prepare();
