@@ -206,7 +206,7 @@ public final class TransferEngine implements AutoCloseable {
     }
 
     private void failed(UploadJob job, Exception e) {
-      Failure f = failure(job.name(), e);
+      Failure f = failure(job.name(), e, "free space in " + store.describe() + ", then run store again");
       failures.add(f);
       progress.failed(job.name(), f.message());
     }
@@ -763,6 +763,13 @@ public final class TransferEngine implements AutoCloseable {
   }
 
   static Failure failure(String name, Throwable e) {
+    // the partial download is kept so a rerun resumes it once space is freed
+    return failure(name, e, "free space on the destination's file system, then rerun; partial downloads under"
+        + " .pantri/partial resume");
+  }
+
+  /** {@code noSpace}: what to do when the disk is full, said after the message. */
+  static Failure failure(String name, Throwable e, String noSpace) {
     Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
     Failure.Kind kind;
     if (t instanceof Cancellation.CancelledException) {
@@ -783,9 +790,7 @@ public final class TransferEngine implements AutoCloseable {
       msg = fse.getFile() + ": " + fse.getReason();
     }
     if (msg.contains("No space left on device")) {
-      // the partial download is kept so a rerun resumes it once space is freed
-      msg += " (free space on the destination's file system, then rerun; partial downloads under "
-          + ".pantri/partial resume)";
+      msg += " (" + noSpace + ")";
     }
     return new Failure(name, msg.startsWith(name) ? msg : name + ": " + msg, kind);
   }
