@@ -38,6 +38,7 @@ import org.pantri.transfer.TransferEngine;
 public final class StoreOperation {
   /** Above this many objects to check, one listing beats a request per object (unless stats are local). */
   static final int LIST_THRESHOLD = 16;
+  private static final int CLASSIFY_CHUNK = 256;
 
   private final Repository repo;
   private final Context ctx;
@@ -438,15 +439,31 @@ public final class StoreOperation {
     });
     ExecutorService pool = hashPool();
     try {
-      List<Future<Candidate>> futures = new ArrayList<>();
-      for (ShelfWalker.Found f : found) {
-        futures.add(pool.submit(() -> classify(f, filter, o, twins, walkedPitems, result)));
+      // in chunks: a task per file kept 200,000 tasks, lambdas and queue nodes alive at once
+      List<Future<List<Candidate>>> futures = new ArrayList<>();
+      for (int from = 0; from < found.size(); from += CLASSIFY_CHUNK) {
+        List<ShelfWalker.Found> chunk = found.subList(from, Math.min(found.size(), from + CLASSIFY_CHUNK));
+        futures.add(pool.submit(() -> {
+          List<Candidate> cs = new ArrayList<>();
+          for (ShelfWalker.Found f : chunk) {
+            try {
+              Candidate c = classify(f, filter, o, twins, walkedPitems, result);
+              if (c != null) {
+                cs.add(c);
+              }
+            } catch (RuntimeException e) {
+              result.failed.add(new org.pantri.transfer.Failure(f.shelvesPath(),
+                  f.shelvesPath() + ": " + e, org.pantri.transfer.Failure.Kind.LOCAL));
+            }
+          }
+          return cs;
+        }));
       }
       List<Candidate> out = new ArrayList<>();
-      for (Future<Candidate> fu : futures) {
-        Candidate c = await(fu, result);
-        if (c != null) {
-          out.add(c);
+      for (Future<List<Candidate>> fu : futures) {
+        List<Candidate> cs = await(fu, result);
+        if (cs != null) {
+          out.addAll(cs);
         }
       }
       return out;

@@ -22,7 +22,16 @@ import org.pantri.io.AtomicFiles;
  */
 public final class ShelfWalker {
   /** A regular file under shelves/, with the facts the plan needs. */
-  public record Found(Path file, String shelvesPath, long size, long mtimeSeconds) {}
+  public record Found(Path shelvesRoot, String shelvesPath, long size, long mtimeSeconds, Path kept) {
+    /**
+     * The file's path, made when asked: a walk of 200,000 files kept a Path each (with its offsets
+     * and string) for the whole run, a quarter of a large store's live heap. Only a name that its
+     * string cannot give back (bytes that are not UTF-8 read as U+FFFD) keeps the walk's Path.
+     */
+    public Path file() {
+      return kept != null ? kept : shelvesRoot.resolve(shelvesPath);
+    }
+  }
 
   /**
    * What one walk found: candidates by shelves-relative path, refused paths with reasons, and
@@ -107,7 +116,8 @@ public final class ShelfWalker {
               } else if (a.isSymbolicLink()) {
                 refused.add(rel + ": symbolic link, not followed (commit links to git as they are)");
               } else if (a.isRegularFile()) {
-                files.put(rel, new Found(f, rel, a.size(), org.pantri.store.FileTimes.pythonSeconds(a.lastModifiedTime())));
+                files.put(rel, new Found(shelvesRoot, rel, a.size(), org.pantri.store.FileTimes.pythonSeconds(a.lastModifiedTime()),
+                    rel.indexOf('\uFFFD') >= 0 ? f : null));
               } else if (!a.isDirectory()) {
                 refused.add(rel + ": not a regular file");
               }
