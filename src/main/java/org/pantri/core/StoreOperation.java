@@ -239,18 +239,22 @@ public final class StoreOperation {
           ctx.progress(), ctx.cancel())) {
         batch = engine.uploads(order.size(), bytes, this::uploaded);
         List<Future<?>> hashing = new ArrayList<>();
+        // A file to hash is a task of its own; files whose hashes come from their pitems go in
+        // chunks (a task each kept 100,000 tasks queued in a store with nothing changed).
+        List<Candidate> reused = new ArrayList<>();
         for (Candidate c : order) {
-          hashing.add(hashers.submit(() -> {
-            if (fatal.get() != null) {
-              return;
+          if (c.reuseHashes()) {
+            reused.add(c);
+            if (reused.size() == CLASSIFY_CHUNK) {
+              hashing.add(submitHashing(hashers, List.copyOf(reused)));
+              reused.clear();
             }
-            StorePlanner.Item it = hash(c, o, result);
-            if (it != null) {
-              route(it);
-            } else {
-              ctx.progress().done(c.found().shelvesPath(), 0);
-            }
-          }));
+          } else {
+            hashing.add(submitHashing(hashers, List.of(c)));
+          }
+        }
+        if (!reused.isEmpty()) {
+          hashing.add(submitHashing(hashers, reused));
         }
         for (Future<?> f : hashing) {
           try {
@@ -271,6 +275,27 @@ public final class StoreOperation {
       if (fatal.get() != null) {
         throw fatal.get();
       }
+    }
+
+    private Future<?> submitHashing(ExecutorService hashers, List<Candidate> candidates) {
+      return hashers.submit(() -> {
+        for (Candidate c : candidates) {
+          if (fatal.get() != null) {
+            return;
+          }
+          try {
+            StorePlanner.Item it = hash(c, o, result);
+            if (it != null) {
+              route(it);
+            } else {
+              ctx.progress().done(c.found().shelvesPath(), 0);
+            }
+          } catch (RuntimeException e) {
+            result.failed.add(new org.pantri.transfer.Failure(c.found().shelvesPath(),
+                c.found().shelvesPath() + ": " + e, org.pantri.transfer.Failure.Kind.LOCAL));
+          }
+        }
+      });
     }
 
     /** Plans one hashed item: its pitem now (object present), with an upload, or after one. */

@@ -22,7 +22,8 @@ public record Pitem(
   public Pitem {
     Objects.requireNonNull(path);
     Objects.requireNonNull(sha256);
-    extra = extra == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(extra));
+    extra = extra == null || extra.isEmpty() ? Map.of()
+        : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(extra));
   }
 
   public Pitem(String path, long fileSize, long modifiedTime, String sha1, String sha256) {

@@ -128,6 +128,9 @@ public final class PitemCodec {
       throw new PitemException(where + ": names '" + printable(key)
           + "' but its location says '" + printable(expectedPath) + "'; refused");
     }
+    if (key.equals(expectedPath)) {
+      key = expectedPath; // one string for both: a store of 100,000 pitems keeps every key
+    }
     JsonNode v = e.getValue();
     if (!v.isObject()) {
       throw new PitemException(where + ": value of '" + key + "' is not an object");
