@@ -232,6 +232,8 @@ public final class FsStore implements StagingStore {
   static final long STAGE_MAX = 4L << 20;
   /** A dead writer's staging directory untouched this long is removed by the next run. */
   static final long STALE_STAGING_MILLIS = 10 * 60 * 1000L;
+  /** Younger than this, a staging directory may be a live run's that has yet to make or lock its .lock. */
+  static final long FRESH_STAGING_MILLIS = 2_000;
   private static final String STAGING_SUFFIX = ".staging";
   private static final String LOCK = ".lock";
 
@@ -452,15 +454,22 @@ public final class FsStore implements StagingStore {
         return false;
       }
       l.release();
-      // not one a live run made a moment ago and has yet to lock
-      return System.currentTimeMillis() - Files.getLastModifiedTime(dir).toMillis() > 2_000;
+      return untouchedFor(dir, FRESH_STAGING_MILLIS); // not one a live run made a moment ago and has yet to lock
     } catch (java.nio.channels.OverlappingFileLockException e) {
       return false; // this process's own
+    } catch (NoSuchFileException e) {
+      // no .lock: a run killed between making the directory and its lock, or while removing it;
+      // a live run makes its lock right after the directory, and removing entries touches it
+      return untouchedFor(dir, FRESH_STAGING_MILLIS);
     } catch (IOException e) {
       long pid = AtomicFiles.writerPid(dir.getFileName().toString());
       boolean alive = pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-      return !alive && System.currentTimeMillis() - Files.getLastModifiedTime(dir).toMillis() > STALE_STAGING_MILLIS;
+      return !alive && untouchedFor(dir, STALE_STAGING_MILLIS);
     }
+  }
+
+  private static boolean untouchedFor(Path dir, long millis) throws IOException {
+    return System.currentTimeMillis() - Files.getLastModifiedTime(dir).toMillis() > millis;
   }
 
   private static void deleteTree(Path dir) {

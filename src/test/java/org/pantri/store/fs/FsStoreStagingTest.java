@@ -156,6 +156,19 @@ class FsStoreStagingTest {
     assertThat(stagingDirs(root)).isEmpty();
   }
 
+  @Test
+  void aStagingDirectoryWithoutItsLockIsRemovedOnceItIsNoLongerFresh() throws Exception {
+    Path root = tmp.resolve("store");
+    Path old = root.resolve(".pantri-tmp-999999999-ab.staging"); // killed before it made its .lock
+    Path fresh = root.resolve(".pantri-tmp-999999998-cd.staging"); // maybe a live run about to make it
+    Files.createDirectories(old);
+    Files.createDirectories(fresh);
+    Files.write(old.resolve("1"), new byte[10]);
+    Files.setLastModifiedTime(old, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+    new FsStore(root).prepare();
+    assertThat(stagingDirs(root)).containsExactly(fresh);
+  }
+
   /** A writer that stages one object, says so, and waits to be killed. */
   public static final class StageAndWait {
     public static void main(String[] args) throws Exception {
