@@ -283,17 +283,14 @@ public final class StoreOperation {
           if (fatal.get() != null) {
             return;
           }
-          try {
+          guarded(c.found(), result, () -> {
             StorePlanner.Item it = hash(c, o, result);
             if (it != null) {
               route(it);
             } else {
               ctx.progress().done(c.found().shelvesPath(), 0);
             }
-          } catch (RuntimeException e) {
-            result.failed.add(new org.pantri.transfer.Failure(c.found().shelvesPath(),
-                c.found().shelvesPath() + ": " + e, org.pantri.transfer.Failure.Kind.LOCAL));
-          }
+          });
         }
       });
     }
@@ -471,15 +468,12 @@ public final class StoreOperation {
         futures.add(pool.submit(() -> {
           List<Candidate> cs = new ArrayList<>();
           for (ShelfWalker.Found f : chunk) {
-            try {
+            guarded(f, result, () -> {
               Candidate c = classify(f, filter, o, twins, walkedPitems, result);
               if (c != null) {
                 cs.add(c);
               }
-            } catch (RuntimeException e) {
-              result.failed.add(new org.pantri.transfer.Failure(f.shelvesPath(),
-                  f.shelvesPath() + ": " + e, org.pantri.transfer.Failure.Kind.LOCAL));
-            }
+            });
           }
           return cs;
         }));
@@ -539,6 +533,19 @@ public final class StoreOperation {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PantriException(Category.INTERRUPTED, "interrupted");
+    }
+  }
+
+  /**
+   * One file's step of a chunk: an unexpected exception fails that file, named, and the rest of
+   * its chunk goes on (a task per file used to give the same isolation).
+   */
+  private static void guarded(ShelfWalker.Found f, Result result, Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      result.failed.add(new org.pantri.transfer.Failure(f.shelvesPath(), f.shelvesPath() + ": " + e,
+          org.pantri.transfer.Failure.Kind.LOCAL));
     }
   }
 

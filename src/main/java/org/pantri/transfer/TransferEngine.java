@@ -256,10 +256,11 @@ public final class TransferEngine implements AutoCloseable {
      */
     static final int BATCH_OBJECTS = 1024;
     static final long BATCH_BYTES = 256L << 20;
+    /** Threads that write one published batch's pitems while the next batch syncs. */
+    private static final int SUCCESS_THREADS = 4;
     private final StagingStore store;
     private final UploadBatch batch;
     private final java.util.concurrent.BlockingQueue<Pending> queue = new java.util.concurrent.LinkedBlockingQueue<>();
-    private static final int SUCCESS_THREADS = 4;
     private final List<Future<?>> successes = new ArrayList<>();
     private Future<?> running;
 
@@ -294,8 +295,7 @@ public final class TransferEngine implements AutoCloseable {
           }
         }
       } catch (InterruptedException e) {
-        // the engine was closed without finish(): what is still staged is the store's to remove
-        next.forEach(p -> store.discard(p.staged()));
+        // the engine was closed without finish(): the store's close removes what is still staged
         Thread.currentThread().interrupt();
       }
     }
