@@ -30,6 +30,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.pantri.io.AtomicFiles;
+import org.pantri.io.WriteBehind;
 import org.pantri.store.AuthException;
 import org.pantri.store.MultipartStore;
 import org.pantri.store.ObjectInfo;
@@ -581,6 +582,7 @@ public final class TransferEngine implements AutoCloseable {
   private long copyFromStore(DownloadJob job, FileChannel out, long have, MessageDigest sha) throws IOException {
     // no larger than the object: 100,000 small downloads must not make 25 GB of garbage
     byte[] buf = new byte[(int) Math.min(BUFFER, Math.max(8192, job.size() - have + 1))];
+    WriteBehind writeBehind = new WriteBehind(out, have);
     try (InputStream in = openObject(job, have)) {
       while (true) {
         cancel.check();
@@ -609,6 +611,7 @@ public final class TransferEngine implements AutoCloseable {
         }
         have += n;
         progress.bytes(n);
+        writeBehind.written(have);
       }
     }
     return have;

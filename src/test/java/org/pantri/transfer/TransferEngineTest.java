@@ -168,6 +168,40 @@ class TransferEngineTest {
     }
   }
 
+  /** Past {@link org.pantri.io.WriteBehind#EVERY}: flushed in the background while it downloads. */
+  @Test
+  void aLargeDownloadFlushedBehindIsWholeAfterACutAndACorruptOneStillNeverArrives() throws Exception {
+    FaultyStore s = new FaultyStore(new FsStore(tmp.resolve("store")));
+    s.prepare();
+    int size = (int) (2.5 * org.pantri.io.WriteBehind.EVERY);
+    Path src = file("large", size, 11);
+    s.put("obj", src, new PutMeta(size, 1, Hasher.hash(src).sha256()));
+    s.cutAfterBytes.set((int) org.pantri.io.WriteBehind.EVERY + 12345); // after the first early flush
+    s.cuts.set(1);
+    Path target = tmp.resolve("out/large");
+    Files.createDirectories(target.getParent());
+    try (TransferEngine e = engine(s, 5)) {
+      assertThat(e.download(List.of(download(src, "obj", target)), tmp.resolve("partial"), j -> {})).isEmpty();
+    }
+    assertThat(target).hasSameBinaryContentAs(src);
+    assertThat(s.openOffsets).hasSize(2);
+
+    byte[] bad = Files.readAllBytes(src);
+    bad[size - 3] ^= 1; // damage past the early flushes
+    Path damaged = tmp.resolve("damaged");
+    Files.write(damaged, bad);
+    s.put("bad", damaged, new PutMeta(size, 1, "x"));
+    Path target2 = tmp.resolve("out/large2");
+    try (TransferEngine e = engine(s, 5)) {
+      assertThat(e.download(List.of(download(src, "bad", target2)), tmp.resolve("partial"), j -> {}))
+          .singleElement().satisfies(f -> assertThat(f.kind()).isEqualTo(Failure.Kind.CORRUPT));
+    }
+    assertThat(target2).doesNotExist();
+    try (var l = Files.list(tmp.resolve("partial"))) {
+      assertThat(l).allSatisfy(p -> assertThat(Files.size(p)).as("corrupt bytes kept for a resume").isZero());
+    }
+  }
+
   @Test
   void partialFileFromAnEarlierRunIsResumed() throws Exception {
     FaultyStore s = new FaultyStore(new FsStore(tmp.resolve("store")));

@@ -207,14 +207,16 @@ public final class FsStore implements StagingStore {
     try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
       long size = in.size();
       long done = 0;
+      org.pantri.io.WriteBehind writeBehind = new org.pantri.io.WriteBehind(out, 0);
       while (done < size) {
-        // in slices, so progress moves during a large copy
-        long n = in.transferTo(done, Math.min(size - done, 8L << 20), out);
+        // in slices, so progress moves during a large copy, and its writeback starts early
+        long n = in.transferTo(done, Math.min(size - done, org.pantri.io.WriteBehind.EVERY), out);
         if (n <= 0) {
           break;
         }
         done += n;
         org.pantri.store.SendProgress.sent(n);
+        writeBehind.written(done);
       }
       if (done != meta.size()) {
         throw new StoreException("source " + source + " has " + done + " bytes, expected " + meta.size());
