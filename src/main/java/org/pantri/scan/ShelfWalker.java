@@ -1,17 +1,12 @@
 package org.pantri.scan;
 
 import java.io.IOException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.pantri.io.AtomicFiles;
@@ -90,47 +85,107 @@ public final class ShelfWalker {
     return shelvesRoot.relativize(f).toString();
   }
 
-  /** Walks each start (a file or directory inside shelves/). */
+  /** Directories with at least this many entries have them stat'ed on several threads. */
+  static final int PARALLEL_FROM = 1024;
+  private static final int STAT_CHUNK = 256;
+
+  /** One directory entry, seen by lstat: a file to keep, a refusal, a leftover or a directory to walk. */
+  private record Entry(Path path, Found found, String refusal, boolean leftover, boolean directory) {}
+
+  /**
+   * Walks each start (a file or directory inside shelves/), never following a link; a directory
+   * named .git (a nested repository) is skipped. Found files come back in path order.
+   */
   public Result walk(List<Path> starts) throws IOException {
-    Map<String, Found> files = new TreeMap<>();
+    List<Found> found = new ArrayList<>();
     List<String> refused = new ArrayList<>();
     List<Path> leftovers = new ArrayList<>();
     for (Path start : starts) {
-      Files.walkFileTree(start, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes a) {
-              // .git inside a shelf would be a nested repository: not ours to store.
-              return dir.getFileName() != null && dir.getFileName().toString().equals(".git")
-                  ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
-              String rel = relative(f);
-              if (java.io.File.separatorChar != '/') {
-                rel = rel.replace(java.io.File.separatorChar, '/'); // on POSIX a backslash is part of a name
-              }
-              if (isPantriTemp(f.getFileName().toString())) {
-                leftovers.add(f);
-              } else if (a.isSymbolicLink()) {
-                refused.add(rel + ": symbolic link, not followed (commit links to git as they are)");
-              } else if (a.isRegularFile()) {
-                files.put(rel, new Found(shelvesRoot, rel, a.size(), org.pantri.store.FileTimes.pythonSeconds(a.lastModifiedTime()),
-                    rel.indexOf('\uFFFD') >= 0 ? f : null));
-              } else if (!a.isDirectory()) {
-                refused.add(rel + ": not a regular file");
-              }
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path f, IOException e) {
-              refused.add(shelvesRoot.relativize(f) + ": unreadable (" + e.getMessage() + ")");
-              return FileVisitResult.CONTINUE;
-            }
-          });
+      Entry e = entry(start);
+      if (e.directory()) {
+        walkDirectory(start, found, refused, leftovers);
+      } else {
+        take(e, found, refused, leftovers);
+      }
     }
+    // sorted once at the end: a TreeMap kept sorted through 200,000 inserts was a tenth of a large walk
+    found.sort(java.util.Comparator.comparing(Found::shelvesPath));
+    Map<String, Found> files = new java.util.LinkedHashMap<>(Math.max(16, found.size() * 4 / 3 + 1));
+    found.forEach(f -> files.put(f.shelvesPath(), f));
     return new Result(files, refused, leftovers);
+  }
+
+  private void walkDirectory(Path dir, List<Found> found, List<String> refused, List<Path> leftovers)
+      throws IOException {
+    if (dir.getFileName() != null && dir.getFileName().toString().equals(".git")) {
+      return;
+    }
+    List<Path> names = new ArrayList<>();
+    try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        names.add(p);
+      }
+    } catch (java.nio.file.DirectoryIteratorException e) {
+      throw e.getCause(); // failed part-way through: the listing cannot be trusted as complete
+    } catch (IOException e) {
+      refused.add(shelvesRoot.relativize(dir) + ": unreadable (" + e.getMessage() + ")");
+      return;
+    }
+    Entry[] entries = new Entry[names.size()];
+    if (entries.length < PARALLEL_FROM) {
+      for (int i = 0; i < entries.length; i++) {
+        entries[i] = entry(names.get(i));
+      }
+    } else {
+      // 100,000 files in one directory: the lstat calls (and the Found each makes) on every core
+      java.util.stream.IntStream.range(0, (entries.length + STAT_CHUNK - 1) / STAT_CHUNK).parallel().forEach(c -> {
+        for (int i = c * STAT_CHUNK, end = Math.min(entries.length, i + STAT_CHUNK); i < end; i++) {
+          entries[i] = entry(names.get(i));
+        }
+      });
+    }
+    for (Entry e : entries) {
+      if (e.directory()) {
+        walkDirectory(e.path(), found, refused, leftovers);
+      } else {
+        take(e, found, refused, leftovers);
+      }
+    }
+  }
+
+  private static void take(Entry e, List<Found> found, List<String> refused, List<Path> leftovers) {
+    if (e.found() != null) {
+      found.add(e.found());
+    } else if (e.leftover()) {
+      leftovers.add(e.path());
+    } else if (e.refusal() != null) {
+      refused.add(e.refusal());
+    }
+  }
+
+  /** What {@code f} is, by lstat (safe to call from several threads). */
+  private Entry entry(Path f) {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(f, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      return new Entry(f, null, shelvesRoot.relativize(f) + ": unreadable (" + e.getMessage() + ")", false, false);
+    }
+    if (a.isDirectory()) {
+      return new Entry(f, null, null, false, true);
+    }
+    String rel = relative(f);
+    if (java.io.File.separatorChar != '/') {
+      rel = rel.replace(java.io.File.separatorChar, '/'); // on POSIX a backslash is part of a name
+    }
+    if (isPantriTemp(f.getFileName().toString())) {
+      return new Entry(f, null, null, true, false);
+    } else if (a.isSymbolicLink()) {
+      return new Entry(f, null, rel + ": symbolic link, not followed (commit links to git as they are)", false, false);
+    } else if (a.isRegularFile()) {
+      return new Entry(f, new Found(shelvesRoot, rel, a.size(), org.pantri.store.FileTimes.pythonSeconds(a.lastModifiedTime()),
+          rel.indexOf('\uFFFD') >= 0 ? f : null), null, false, false);
+    }
+    return new Entry(f, null, rel + ": not a regular file", false, false);
   }
 }

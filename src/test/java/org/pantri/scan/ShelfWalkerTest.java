@@ -35,4 +35,61 @@ class ShelfWalkerTest {
     assertThat(r.refused()).hasSize(2).anyMatch(s -> s.startsWith("mac/link.pkg: symbolic link"))
         .anyMatch(s -> s.startsWith("mac/dirlink: symbolic link"));
   }
+
+  /**
+   * A directory past {@link ShelfWalker#PARALLEL_FROM} entries is stat'ed on several threads: every
+   * kind of entry still lands where a one-thread walk puts it, and the files come back sorted.
+   */
+  @Test
+  void aLargeDirectoryWalkedOnSeveralThreadsSortsEveryEntryAsOneThreadWould() throws Exception {
+    Path shelves = Files.createDirectories(tmp.resolve("shelves"));
+    Path big = Files.createDirectories(shelves.resolve("win"));
+    java.util.Set<String> files = new java.util.TreeSet<>();
+    java.util.Set<String> links = new java.util.TreeSet<>();
+    java.util.Set<String> leftovers = new java.util.TreeSet<>();
+    int n = ShelfWalker.PARALLEL_FROM + 700;
+    for (int i = 0; i < n; i++) {
+      String name = String.format("f%05d.bin", (i * 7919) % n); // created out of order
+      switch (i % 50) {
+        case 0 -> {
+          Files.createSymbolicLink(big.resolve(name), tmp);
+          links.add("win/" + name);
+        }
+        case 1 -> {
+          Files.writeString(big.resolve(".pantri-tmp-1-" + i), "partial");
+          leftovers.add(".pantri-tmp-1-" + i);
+        }
+        case 2 -> {
+          Files.createDirectories(big.resolve("sub" + i));
+          Files.writeString(big.resolve("sub" + i + "/inner.bin"), "x" + i);
+          files.add("win/sub" + i + "/inner.bin");
+        }
+        default -> {
+          Files.writeString(big.resolve(name), "content " + i);
+          files.add("win/" + name);
+        }
+      }
+    }
+    Files.createDirectories(big.resolve(".git/objects"));
+    Files.writeString(big.resolve(".git/objects/x"), "nested repository");
+    ShelfWalker.Result r = new ShelfWalker(shelves).walk(List.of(shelves));
+    assertThat(r.files().keySet()).containsExactlyElementsOf(files);
+    assertThat(r.files().get("win/f00003.bin").size()).isEqualTo(Files.size(big.resolve("f00003.bin")));
+    assertThat(r.refused()).hasSize(links.size()).allMatch(x -> x.contains(": symbolic link, not followed"));
+    assertThat(r.refused().stream().map(x -> x.substring(0, x.indexOf(':'))).sorted().toList())
+        .containsExactlyElementsOf(links);
+    assertThat(r.leftovers().stream().map(x -> x.getFileName().toString()).sorted().toList())
+        .containsExactlyElementsOf(leftovers);
+  }
+
+  @Test
+  void aStartGivenTwiceOrInsideAnotherIsWalkedOnce() throws Exception {
+    Path shelves = Files.createDirectories(tmp.resolve("shelves"));
+    Files.createDirectories(shelves.resolve("mac/x"));
+    Files.writeString(shelves.resolve("mac/x/a.pkg"), "a");
+    Files.writeString(shelves.resolve("mac/b.pkg"), "b");
+    ShelfWalker.Result r = new ShelfWalker(shelves).walk(
+        List.of(shelves.resolve("mac/x/a.pkg"), shelves.resolve("mac"), shelves.resolve("mac/x")));
+    assertThat(r.files().keySet()).containsExactly("mac/b.pkg", "mac/x/a.pkg");
+  }
 }
