@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,11 +38,13 @@ public final class StoreOperation {
   /** Above this many objects to check, one listing beats a request per object (unless stats are local). */
   static final int LIST_THRESHOLD = 16;
   private static final int CLASSIFY_CHUNK = 256;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StoreOperation.class);
 
   private final Repository repo;
   private final Context ctx;
   /** Every file the walk saw (shelves-relative): what exists, known without another stat. */
-  private Set<String> walkedPaths = Set.of();
+  /** Every file the walk found, by shelves-relative path (pitems too). */
+  private Map<String, ShelfWalker.Found> walked = Map.of();
 
   public StoreOperation(Repository repo, Context ctx) {
     this.repo = repo;
@@ -56,12 +57,14 @@ public final class StoreOperation {
     result.dryRun = dryRun;
     List<Path> starts = validate(paths);
     ShelfWalker.Result walked;
+    long t0 = System.nanoTime();
     try {
       walked = new ShelfWalker(repo.shelves()).walk(starts);
+      LOG.debug("walk: {} file(s) in {} ms", walked.files().size(), millisSince(t0));
     } catch (IOException e) {
       throw new PantriException(Category.REPO, "cannot walk shelves: " + e.getMessage(), e);
     }
-    walkedPaths = walked.files().keySet();
+    this.walked = walked.files();
     walked.refused().forEach(r -> {
       result.refused.add(r);
       ctx.reporter().warn("refused " + r);
@@ -157,7 +160,9 @@ public final class StoreOperation {
   private void storeGroup(Options o, List<ShelfWalker.Found> found, boolean dryRun, Stores.Cache stores,
       Result result) throws PantriException {
     StoreFilter filter = new StoreFilter(o.ignorePatterns(), o.binaryOverrides());
+    long t0 = System.nanoTime();
     List<Candidate> candidates = classifyAll(found, filter, o, result);
+    LOG.debug("classify: {} candidate(s) of {} file(s) in {} ms", candidates.size(), found.size(), millisSince(t0));
     if (candidates.isEmpty()) {
       return;
     }
@@ -173,22 +178,30 @@ public final class StoreOperation {
       plan.uploads().forEach(u -> u.items().forEach(it -> result.stored.add(repoPath(it))));
       return;
     }
-    TreeSet<String> binaries = new TreeSet<>();
-    candidates.forEach(c -> binaries.add(c.found().shelvesPath()));
+    t0 = System.nanoTime();
+    // in path order already (the walk sorted them), with the secret files last: one read of .gitignore
+    List<String> ignored = new ArrayList<>(candidates.size() + Repository.SECRET_FILES.size());
+    candidates.forEach(c -> ignored.add(Repository.SHELVES + "/" + c.found().shelvesPath()));
+    ignored.addAll(Repository.SECRET_FILES);
     try {
-      int pruned = repo.pruneIgnored(walkedPaths);
+      int pruned = repo.pruneIgnored(walked.keySet());
       if (pruned > 0) {
         ctx.reporter().info("removed " + pruned + " line(s) of deleted or renamed binaries from .gitignore");
       }
-      int added = repo.ignoreExactly(binaries) + repo.ignoreRepoPaths(Repository.SECRET_FILES);
+      int added = repo.ignoreRepoPaths(ignored);
       if (added > 0) {
         ctx.reporter().info("added " + added + " path(s) to .gitignore");
       }
     } catch (IOException e) {
       throw new PantriException(Category.REPO, "cannot update .gitignore: " + e.getMessage(), e);
     }
+    LOG.debug(".gitignore: {} ms", millisSince(t0));
+    t0 = System.nanoTime();
     new Pipeline(o, store, result).run(candidates);
+    LOG.debug("hash, plan, upload and pitems: {} ms", millisSince(t0));
+    t0 = System.nanoTime();
     untrackStoredBinaries(result);
+    LOG.debug("git index: {} ms", millisSince(t0));
     if (ctx.cancel().isCancelled()) {
       result.interrupted = true;
     }
@@ -451,14 +464,8 @@ public final class StoreOperation {
    */
   private List<Candidate> classifyAll(List<ShelfWalker.Found> found, StoreFilter filter, Options o,
       Result result) throws PantriException {
-    Map<String, String> twins = NameRules.normalizationTwins(found.stream().map(ShelfWalker.Found::shelvesPath).toList());
-    // the pitems the walk saw: whether a binary has one, and its size, known without a stat per file
-    Map<String, ShelfWalker.Found> walkedPitems = new HashMap<>();
-    found.forEach(f -> {
-      if (f.shelvesPath().endsWith(PitemCodec.SUFFIX)) {
-        walkedPitems.put(f.shelvesPath(), f);
-      }
-    });
+    // all files, not just this group's: two names macOS sees as one collide whatever their options
+    Map<String, String> twins = NameRules.normalizationTwins(walked.keySet());
     ExecutorService pool = hashPool();
     try {
       // in chunks: a task per file kept 200,000 tasks, lambdas and queue nodes alive at once
@@ -469,7 +476,7 @@ public final class StoreOperation {
           List<Candidate> cs = new ArrayList<>();
           for (ShelfWalker.Found f : chunk) {
             guarded(f, result, () -> {
-              Candidate c = classify(f, filter, o, twins, walkedPitems, result);
+              Candidate c = classify(f, filter, o, twins, result);
               if (c != null) {
                 cs.add(c);
               }
@@ -550,14 +557,15 @@ public final class StoreOperation {
   }
 
   private Candidate classify(ShelfWalker.Found f, StoreFilter filter, Options o,
-      Map<String, String> twins, Map<String, ShelfWalker.Found> walkedPitems, Result result) {
+      Map<String, String> twins, Result result) {
     String name = f.shelvesPath().substring(f.shelvesPath().lastIndexOf('/') + 1); // no Path for it
     try {
       if (ctx.cancel().isCancelled() || filter.skipByName(name) != null) {
         return null;
       }
       Pitem previous = null;
-      ShelfWalker.Found pitem = walkedPitems.get(f.shelvesPath() + PitemCodec.SUFFIX);
+      // the pitem the walk saw: whether a binary has one, and its size, known without a stat
+      ShelfWalker.Found pitem = walked.get(f.shelvesPath() + PitemCodec.SUFFIX);
       if (pitem != null) {
         try {
           previous = PitemCodec.readWalked(pitem.file(), f.shelvesPath(), pitem.size());
@@ -696,6 +704,10 @@ public final class StoreOperation {
 
   private static StorePlanner.StoredFact fact(ObjectInfo i) {
     return new StorePlanner.StoredFact(i.size(), i.mtimeSeconds());
+  }
+
+  private static long millisSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1_000_000;
   }
 
   private static String commonShelfPrefix(List<String> paths) {

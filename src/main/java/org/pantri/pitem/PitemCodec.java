@@ -70,11 +70,18 @@ public final class PitemCodec {
             + "' contains a backslash or control character; refused");
       }
     }
-    for (String seg : key.split("/", -1)) {
-      if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
+    // segment by segment without splitting: every pitem of a large store passes through here
+    for (int from = 0; from <= key.length(); ) {
+      int to = key.indexOf('/', from);
+      if (to < 0) {
+        to = key.length();
+      }
+      int len = to - from;
+      if (len == 0 || key.charAt(from) == '.' && (len == 1 || len == 2 && key.charAt(from + 1) == '.')) {
         throw new PitemException(where + ": object path '" + printable(key)
             + "' has an empty, '.' or '..' segment; refused");
       }
+      from = to + 1;
     }
   }
 
@@ -108,6 +115,12 @@ public final class PitemCodec {
       throw new PitemException(where + ": " + bytes.length + " bytes is too large for a pitem");
     }
     requireUtf8(bytes, where);
+    Pitem common = PitemFastPath.tryDecode(bytes, expectedPath);
+    return common != null ? common : decodeTree(bytes, expectedPath, where);
+  }
+
+  /** {@link #decode} through Jackson's tree: every form JSON allows, and every error message. */
+  static Pitem decodeTree(byte[] bytes, String expectedPath, String where) throws PitemException {
     JsonNode root;
     try {
       root = MAPPER.readTree(bytes);

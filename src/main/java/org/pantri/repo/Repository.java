@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -224,9 +223,9 @@ public final class Repository {
   /** Like {@link #ignoreExactly} for repo-relative paths. */
   public int ignoreRepoPaths(List<String> repoPaths) throws IOException {
     Path gi = root.resolve(".gitignore");
-    List<String> existing = Files.exists(gi)
-        ? Files.readAllLines(gi, StandardCharsets.UTF_8) : List.of();
-    Set<String> have = new LinkedHashSet<>(existing);
+    byte[] old = Files.exists(gi) ? Files.readAllBytes(gi) : new byte[0];
+    Set<String> have = new java.util.HashSet<>(
+        new String(old, StandardCharsets.UTF_8).lines().toList());
     List<String> add = new ArrayList<>();
     for (String s : repoPaths) {
       String line = ignoreLine(s);
@@ -238,7 +237,6 @@ public final class Repository {
       return 0;
     }
     StringBuilder sb = new StringBuilder();
-    byte[] old = Files.exists(gi) ? Files.readAllBytes(gi) : new byte[0];
     if (old.length > 0 && old[old.length - 1] != '\n') {
       sb.append('\n');
     }
@@ -298,6 +296,9 @@ public final class Repository {
     if (!line.startsWith("/") || line.startsWith("//")) {
       return null;
     }
+    if (plain(line)) {
+      return line.substring(1); // nothing escaped: ignoreLine gives this line back
+    }
     StringBuilder sb = new StringBuilder();
     for (int i = 1; i < line.length(); i++) {
       char c = line.charAt(i);
@@ -311,6 +312,17 @@ public final class Repository {
     }
     String p = sb.toString();
     return ignoreLine(p).equals(line) ? p : null;
+  }
+
+  /** No character that {@link #ignoreLine} escapes or a glob uses, no trailing space. */
+  private static boolean plain(String line) {
+    for (int i = 1; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == '*' || c == '?' || c == '[' || c == '\\' || c == '!' || c == '#') {
+        return false;
+      }
+    }
+    return line.charAt(line.length() - 1) != ' ';
   }
 
   /** A .gitignore line matching exactly this repo-relative path and nothing else. */

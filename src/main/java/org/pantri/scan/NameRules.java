@@ -54,6 +54,18 @@ public final class NameRules {
    * the other. Maps each such path to a message naming its twin.
    */
   public static Map<String, String> normalizationTwins(Collection<String> paths) {
+    // Distinct ASCII names are distinct NFC forms: with no other name there are no twins, and
+    // no map of every name (200,000 entries in a large store) is needed to know it.
+    boolean allAscii = true;
+    for (String p : paths) {
+      if (!ascii(p)) {
+        allAscii = false;
+        break;
+      }
+    }
+    if (allAscii && paths instanceof java.util.Set) {
+      return Map.of();
+    }
     // one map entry per name; a list only where two names share a normalized form (almost never)
     Map<String, String> firstByNfc = new HashMap<>();
     Map<String, List<String>> byNfc = new HashMap<>();
