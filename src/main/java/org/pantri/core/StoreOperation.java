@@ -42,7 +42,6 @@ public final class StoreOperation {
 
   private final Repository repo;
   private final Context ctx;
-  /** Every file the walk saw (shelves-relative): what exists, known without another stat. */
   /** Every file the walk found, by shelves-relative path (pitems too). */
   private Map<String, ShelfWalker.Found> walked = Map.of();
 
