@@ -16,6 +16,7 @@ import java.text.Normalizer;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads and writes {@code .pitem} files in the original tool's exact form. Reading treats the
@@ -185,6 +186,18 @@ public final class PitemCodec {
     return readWalked(file, expectedPath, a.size());
   }
 
+  private static final Set<java.nio.file.OpenOption> READ_NO_FOLLOW =
+      Set.of(java.nio.file.StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+
+  /** Up to {@code n} bytes of {@code ch} (fewer only at its end), in a buffer's array from 0. */
+  private static java.nio.ByteBuffer fill(java.nio.channels.FileChannel ch, int n) throws IOException {
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(n);
+    while (buf.hasRemaining() && ch.read(buf) >= 0) {
+      // until full or at the end of the file
+    }
+    return buf;
+  }
+
   /**
    * {@link #read(Path, String)} of a file that a directory walk has just seen as a regular file of
    * {@code size} bytes, without a second stat (a store of 100,000 unchanged binaries made 100,000).
@@ -196,16 +209,22 @@ public final class PitemCodec {
       throw new PitemException(file + ": " + size + " bytes is too large for a pitem");
     }
     byte[] bytes;
-    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-      // A buffer of the size the stat said (readNBytes(1 MiB) made 8 KiB of garbage per pitem),
-      // and bounded whatever the size said: the file may grow between the stat and the read.
-      int hint = (int) size + 1;
-      bytes = in.readNBytes(hint);
-      if (bytes.length == hint) {
-        byte[] more = in.readNBytes((int) MAX_BYTES + 1 - hint);
-        byte[] all = java.util.Arrays.copyOf(bytes, bytes.length + more.length);
-        System.arraycopy(more, 0, all, bytes.length, more.length);
-        bytes = all;
+    // A channel opened with a constant option set (Files.newInputStream built a HashSet and a
+    // stream per pitem) into one array of the size the stat said, then one byte more to see whether
+    // the file grew since: bounded whatever the size said, as it may have shrunk or grown.
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, READ_NO_FOLLOW)) {
+      java.nio.ByteBuffer buf = fill(ch, (int) size);
+      java.nio.ByteBuffer more = buf.hasRemaining() ? null : fill(ch, 1);
+      if (buf.hasRemaining()) {
+        bytes = java.util.Arrays.copyOf(buf.array(), buf.position()); // it shrank
+      } else if (more.position() == 0) {
+        bytes = buf.array(); // the size the walk saw: the common case, no copy
+      } else {
+        java.nio.ByteBuffer rest = fill(ch, (int) (MAX_BYTES - size)); // up to one byte past the limit
+        bytes = new byte[(int) size + 1 + rest.position()];
+        System.arraycopy(buf.array(), 0, bytes, 0, (int) size);
+        bytes[(int) size] = more.get(0);
+        System.arraycopy(rest.array(), 0, bytes, (int) size + 1, rest.position());
       }
     }
     if (bytes.length > MAX_BYTES) {

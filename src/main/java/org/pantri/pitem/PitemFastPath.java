@@ -33,7 +33,7 @@ final class PitemFastPath {
 
   private Pitem pitem(String expectedPath) {
     expect('{');
-    String key = string();
+    String key = key(expectedPath);
     expect(':');
     expect('{');
     long size = -1;
@@ -41,14 +41,13 @@ final class PitemFastPath {
     String sha1 = null;
     String sha256 = null;
     do {
-      String field = string();
+      int field = field();
       expect(':');
       switch (field) {
-        case "file_size" -> size = once(size, integer());
-        case "modified_time" -> mtime = once(mtime, integer());
-        case "sha1_hash" -> sha1 = once(sha1, string());
-        case "sha256_hash" -> sha256 = once(sha256, string());
-        default -> throw NotCommon.INSTANCE;
+        case 0 -> size = once(size, integer());
+        case 1 -> mtime = once(mtime, integer());
+        case 2 -> sha1 = once(sha1, string());
+        default -> sha256 = once(sha256, string());
       }
     } while (next(',', '}') == ',');
     expect('}');
@@ -58,14 +57,7 @@ final class PitemFastPath {
         || !hexLower(sha1, 40) || !hexLower(sha256, 64)) {
       throw NotCommon.INSTANCE;
     }
-    String path;
-    if (expectedPath == null) {
-      path = key;
-    } else if (key.equals(expectedPath)) {
-      path = expectedPath; // one string for both, as in the full decode
-    } else {
-      throw NotCommon.INSTANCE;
-    }
+    String path = key;
     try {
       PitemCodec.checkRelativePath(path, "");
     } catch (PitemException e) {
@@ -117,8 +109,22 @@ final class PitemFastPath {
 
   /** A string without escapes or raw control characters (the bytes were checked to be UTF-8). */
   private String string() {
+    boolean ascii = scanString();
+    String s = new String(b, start, i - start, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+    i++;
+    return s;
+  }
+
+  /** Start of the string {@link #scanString} last passed over. */
+  private int start;
+
+  /**
+   * Moves over a string's opening quote and content to its closing quote (left at {@code i}),
+   * refusing escapes and raw control characters; true when every byte is ASCII.
+   */
+  private boolean scanString() {
     expect('"');
-    int start = i;
+    start = i;
     boolean ascii = true;
     while (i < b.length && b[i] != '"') {
       byte c = b[i];
@@ -131,9 +137,52 @@ final class PitemFastPath {
     if (i >= b.length) {
       throw NotCommon.INSTANCE;
     }
-    String s = new String(b, start, i - start, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+    return ascii;
+  }
+
+  /**
+   * The pitem's key. Spelled exactly as {@code expectedPath} (when given), it is that string,
+   * compared in place without a copy, as the full decode returns it; any other key is not the
+   * common form.
+   */
+  private String key(String expectedPath) {
+    if (expectedPath == null) {
+      return string();
+    }
+    boolean ascii = scanString();
+    int n = i - start;
+    boolean same;
+    if (ascii) {
+      same = n == expectedPath.length();
+      for (int k = 0; same && k < n; k++) {
+        same = b[start + k] == expectedPath.charAt(k);
+      }
+    } else {
+      same = new String(b, start, n, StandardCharsets.UTF_8).equals(expectedPath);
+    }
+    if (!same) {
+      throw NotCommon.INSTANCE;
+    }
     i++;
-    return s;
+    return expectedPath;
+  }
+
+  private static final byte[][] FIELDS = {
+    "file_size".getBytes(StandardCharsets.US_ASCII), "modified_time".getBytes(StandardCharsets.US_ASCII),
+    "sha1_hash".getBytes(StandardCharsets.US_ASCII), "sha256_hash".getBytes(StandardCharsets.US_ASCII),
+  };
+
+  /** Which of the four fields comes next (an index into {@link #FIELDS}), read without a String. */
+  private int field() {
+    scanString();
+    int n = i - start;
+    for (int f = 0; f < FIELDS.length; f++) {
+      if (java.util.Arrays.equals(b, start, start + n, FIELDS[f], 0, FIELDS[f].length)) {
+        i++;
+        return f;
+      }
+    }
+    throw NotCommon.INSTANCE;
   }
 
   /** A non-negative integer in JSON's form (no leading zero, no sign, fraction or exponent). */
