@@ -222,10 +222,40 @@ public final class Repository {
 
   /** Like {@link #ignoreExactly} for repo-relative paths. */
   public int ignoreRepoPaths(List<String> repoPaths) throws IOException {
+    return updateIgnored(null, repoPaths).added();
+  }
+
+  /** What {@link #updateIgnored} changed: lines removed, lines added. */
+  public record IgnoreUpdate(int pruned, int added) {}
+
+  /**
+   * One read and at most one write of the root .gitignore (a store of 100,000 binaries read and
+   * split its 100,000 lines twice): with {@code seen} non-null, first removes the exact-path lines
+   * Pantri added for binaries that are gone with their pitems (deleted or renamed), so the file does
+   * not grow forever; then appends a line for each of {@code repoPaths} it lacks. Lines of binaries
+   * whose pitem is still there (e.g. a clone without the bytes) and every line Pantri did not write
+   * stay. {@code seen} are the shelves-relative paths a walk just saw: a line of one of them (or of
+   * its pitem) is kept without a stat. A .gitignore that is a link is read through, never pruned.
+   */
+  public IgnoreUpdate updateIgnored(Set<String> seen, List<String> repoPaths) throws IOException {
     Path gi = root.resolve(".gitignore");
     byte[] old = Files.exists(gi) ? Files.readAllBytes(gi) : new byte[0];
-    Set<String> have = new java.util.HashSet<>(
-        new String(old, StandardCharsets.UTF_8).lines().toList());
+    boolean prune = seen != null && Files.isRegularFile(gi, LinkOption.NOFOLLOW_LINKS);
+    // A rewrite must not turn bytes that are not UTF-8 into U+FFFD: pruning decodes strictly
+    // (an error, as Files.readAllLines gave), appending alone only ever adds bytes.
+    List<String> lines = (prune ? strictUtf8(old, gi) : new String(old, StandardCharsets.UTF_8)).lines().toList();
+    List<String> kept = prune ? new ArrayList<>(lines.size()) : lines;
+    int removed = 0;
+    if (prune) {
+      for (String l : lines) {
+        if (isGoneBinary(l, seen)) {
+          removed++;
+        } else {
+          kept.add(l);
+        }
+      }
+    }
+    Set<String> have = new java.util.HashSet<>(kept);
     List<String> add = new ArrayList<>();
     for (String s : repoPaths) {
       String line = ignoreLine(s);
@@ -233,62 +263,49 @@ public final class Repository {
         add.add(line);
       }
     }
-    if (add.isEmpty()) {
-      return 0;
+    if (removed > 0) {
+      StringBuilder sb = new StringBuilder(old.length);
+      kept.forEach(l -> sb.append(l).append('\n'));
+      add.forEach(l -> sb.append(l).append('\n'));
+      org.pantri.io.AtomicFiles.write(gi, sb.toString().getBytes(StandardCharsets.UTF_8));
+    } else if (!add.isEmpty()) {
+      StringBuilder sb = new StringBuilder();
+      if (old.length > 0 && old[old.length - 1] != '\n') {
+        sb.append('\n');
+      }
+      add.forEach(l -> sb.append(l).append('\n'));
+      byte[] extra = sb.toString().getBytes(StandardCharsets.UTF_8);
+      byte[] all = java.util.Arrays.copyOf(old, old.length + extra.length);
+      System.arraycopy(extra, 0, all, old.length, extra.length);
+      org.pantri.io.AtomicFiles.write(gi, all);
     }
-    StringBuilder sb = new StringBuilder();
-    if (old.length > 0 && old[old.length - 1] != '\n') {
-      sb.append('\n');
-    }
-    for (String l : add) {
-      sb.append(l).append('\n');
-    }
-    byte[] extra = sb.toString().getBytes(StandardCharsets.UTF_8);
-    byte[] all = new byte[old.length + extra.length];
-    System.arraycopy(old, 0, all, 0, old.length);
-    System.arraycopy(extra, 0, all, old.length, extra.length);
-    org.pantri.io.AtomicFiles.write(gi, all);
-    return add.size();
+    return new IgnoreUpdate(removed, add.size());
   }
 
-  /**
-   * Removes the exact-path lines Pantri added to .gitignore for binaries that are gone with their
-   * pitems (deleted or renamed), so the file does not grow forever. Lines of binaries whose pitem
-   * is still there (e.g. a clone without the bytes) and every line Pantri did not write stay.
-   * {@code seen} are the shelves-relative paths a walk just saw: a line of one of them (or of its
-   * pitem) is kept without a stat. Returns how many lines were removed.
-   */
-  public int pruneIgnored(Set<String> seen) throws IOException {
-    Path gi = root.resolve(".gitignore");
-    if (!Files.isRegularFile(gi, LinkOption.NOFOLLOW_LINKS)) {
-      return 0;
+  /** A line Pantri wrote for a binary under shelves/ that is gone with its pitem. */
+  private boolean isGoneBinary(String line, Set<String> seen) {
+    String path = unescapeIgnoreLine(line);
+    if (path == null || !path.startsWith(SHELVES + "/") || path.endsWith("/")) {
+      return false;
     }
-    List<String> lines = Files.readAllLines(gi, StandardCharsets.UTF_8);
-    List<String> kept = new ArrayList<>();
-    int removed = 0;
-    for (String l : lines) {
-      String path = unescapeIgnoreLine(l);
-      if (path != null && path.startsWith(SHELVES + "/") && !path.endsWith("/")) {
-        String rel = path.substring(SHELVES.length() + 1);
-        if (seen.contains(rel) || seen.contains(rel + ".pitem")) {
-          kept.add(l);
-          continue;
-        }
-        Path bin = root.resolve(path);
-        Path pitem = bin.resolveSibling(bin.getFileName() + ".pitem");
-        if (!Files.exists(bin, LinkOption.NOFOLLOW_LINKS) && !Files.exists(pitem, LinkOption.NOFOLLOW_LINKS)) {
-          removed++;
-          continue;
-        }
-      }
-      kept.add(l);
+    String rel = path.substring(SHELVES.length() + 1);
+    if (seen.contains(rel) || seen.contains(rel + ".pitem")) {
+      return false;
     }
-    if (removed == 0) {
-      return 0;
+    Path bin = root.resolve(path);
+    Path pitem = bin.resolveSibling(bin.getFileName() + ".pitem");
+    return !Files.exists(bin, LinkOption.NOFOLLOW_LINKS) && !Files.exists(pitem, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private static String strictUtf8(byte[] bytes, Path file) throws IOException {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IOException(file + " is not UTF-8 (" + e + "); fix or remove the lines that are not", e);
     }
-    org.pantri.io.AtomicFiles.write(gi, (kept.isEmpty() ? "" : String.join("\n", kept) + "\n")
-        .getBytes(StandardCharsets.UTF_8));
-    return removed;
   }
 
   /** The repo-relative path of a line {@link #ignoreLine} wrote, or null for any other line. */

@@ -149,6 +149,44 @@ class RepositoryTest {
   }
 
   @Test
+  void oneUpdatePrunesLinesOfGoneBinariesAndAddsNewOnesKeepingTheRest() throws IOException {
+    Repository r = repo();
+    Files.writeString(root.resolve("shelves/mac/here.pkg.pitem"), "{}"); // bytes elsewhere, pitem here
+    Files.writeString(root.resolve(".gitignore"),
+        "# mine\n/shelves/mac/gone.pkg\n*.tmp\n/shelves/mac/here.pkg\n/shelves/mac/seen.pkg\n/shelves/mac/gone\\*.pkg");
+    Repository.IgnoreUpdate u = r.updateIgnored(Set.of("mac/seen.pkg"), List.of("shelves/mac/new.pkg", "shelves/mac/seen.pkg"));
+    assertThat(u).isEqualTo(new Repository.IgnoreUpdate(2, 1));
+    assertThat(Files.readString(root.resolve(".gitignore")))
+        .isEqualTo("# mine\n*.tmp\n/shelves/mac/here.pkg\n/shelves/mac/seen.pkg\n/shelves/mac/new.pkg\n");
+    // nothing to prune: the bytes stay as they were, new lines are appended after a newline
+    Files.writeString(root.resolve(".gitignore"), "/shelves/mac/seen.pkg\r\n# no newline at the end");
+    Set<String> walked = Set.of("mac/seen.pkg", "mac/new.pkg");
+    assertThat(r.updateIgnored(walked, List.of("shelves/mac/new.pkg"))).isEqualTo(new Repository.IgnoreUpdate(0, 1));
+    assertThat(Files.readString(root.resolve(".gitignore")))
+        .isEqualTo("/shelves/mac/seen.pkg\r\n# no newline at the end\n/shelves/mac/new.pkg\n");
+    assertThat(r.updateIgnored(walked, List.of("shelves/mac/new.pkg"))).isEqualTo(new Repository.IgnoreUpdate(0, 0));
+  }
+
+  @Test
+  void aGitignoreThatIsNotUtf8IsNeverRewrittenByAPrune() throws IOException {
+    Repository r = repo();
+    byte[] latin1 = "/shelves/mac/gone.pkg\n# caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    Files.write(root.resolve(".gitignore"), latin1);
+    assertThatThrownBy(() -> r.updateIgnored(Set.of(), List.of("shelves/mac/new.pkg")))
+        .isInstanceOf(IOException.class).hasMessageContaining("is not UTF-8");
+    assertThat(Files.readAllBytes(root.resolve(".gitignore"))).isEqualTo(latin1);
+  }
+
+  @Test
+  void aGitignoreThatIsALinkIsAppendedToThroughTheLinkButNeverPruned() throws IOException {
+    Repository r = repo();
+    Path real = Files.writeString(tmp.resolve("shared-ignore"), "/shelves/mac/gone.pkg\n");
+    Files.createSymbolicLink(root.resolve(".gitignore"), real);
+    assertThat(r.updateIgnored(Set.of(), List.of("shelves/mac/new.pkg"))).isEqualTo(new Repository.IgnoreUpdate(0, 1));
+    assertThat(Files.readAllLines(root.resolve(".gitignore"))).containsExactly("/shelves/mac/gone.pkg", "/shelves/mac/new.pkg");
+  }
+
+  @Test
   void secretFilesAreExcludedLocallyOnce() throws IOException {
     Repository r = repo();
     r.excludeLocally(Repository.SECRET_FILES);
