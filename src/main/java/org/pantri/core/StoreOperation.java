@@ -183,13 +183,12 @@ public final class StoreOperation {
     candidates.forEach(c -> ignored.add(Repository.SHELVES + "/" + c.found().shelvesPath()));
     ignored.addAll(Repository.SECRET_FILES);
     try {
-      int pruned = repo.pruneIgnored(walked.keySet());
-      if (pruned > 0) {
-        ctx.reporter().info("removed " + pruned + " line(s) of deleted or renamed binaries from .gitignore");
+      Repository.IgnoreUpdate u = repo.updateIgnored(walked.keySet(), ignored);
+      if (u.pruned() > 0) {
+        ctx.reporter().info("removed " + u.pruned() + " line(s) of deleted or renamed binaries from .gitignore");
       }
-      int added = repo.ignoreRepoPaths(ignored);
-      if (added > 0) {
-        ctx.reporter().info("added " + added + " path(s) to .gitignore");
+      if (u.added() > 0) {
+        ctx.reporter().info("added " + u.added() + " path(s) to .gitignore");
       }
     } catch (IOException e) {
       throw new PantriException(Category.REPO, "cannot update .gitignore: " + e.getMessage(), e);
@@ -334,10 +333,7 @@ public final class StoreOperation {
         countDone(it);
         return;
       }
-      StorePlanner.StoredFact fact = fact(key, it.path());
-      StorePlanner.Plan plan = StorePlanner.plan(List.of(it), o.layout(),
-          fact == null ? Map.of() : Map.of(key, fact));
-      if (!plan.alreadyStored().isEmpty()) {
+      if (StorePlanner.isStored(fact(key, it.path()), it.pitem(), o.layout())) {
         List<StorePlanner.Item> waiting;
         synchronized (w) {
           w.stored = true;
@@ -348,12 +344,11 @@ public final class StoreOperation {
         countDone(it);
         return;
       }
-      StorePlanner.Upload u = plan.uploads().get(0);
       synchronized (w) {
         w.items.add(0, it);
       }
-      Pitem p = u.pitem();
-      batch.submit(new TransferEngine.UploadJob(u.key(), u.source(),
+      Pitem p = it.pitem();
+      batch.submit(new TransferEngine.UploadJob(key, it.file(),
           new PutMeta(p.fileSize(), p.modifiedTime(), p.sha256()), it.path()));
     }
 

@@ -85,7 +85,7 @@ public final class StorePlanner {
     for (Map.Entry<String, List<Item>> e : byKey.entrySet()) {
       Item first = e.getValue().get(0);
       StoredFact have = stored.get(e.getKey());
-      if (have != null && isSame(have, first.pitem(), layout)) {
+      if (isStored(have, first.pitem(), layout)) {
         done.addAll(e.getValue());
       } else {
         uploads.add(new Upload(e.getKey(), first.file(), first.pitem(), List.copyOf(e.getValue())));
@@ -94,6 +94,15 @@ public final class StorePlanner {
     // Largest first, so one big file does not start last and hold up the end of the run.
     uploads.sort((a, b) -> Long.compare(b.pitem().fileSize(), a.pitem().fileSize()));
     return new Plan(List.copyOf(uploads), List.copyOf(done));
+  }
+
+  /**
+   * The decision {@link #plan} makes for one key, for a caller that plans each item as it comes
+   * (no map, lists and plan per item): true when the store already holds {@code pitem}'s object,
+   * as {@code have} describes it (null: absent).
+   */
+  public static boolean isStored(StoredFact have, Pitem pitem, Layout layout) {
+    return have != null && isSame(have, pitem, layout);
   }
 
   static boolean isSame(StoredFact o, Pitem p, Layout layout) {

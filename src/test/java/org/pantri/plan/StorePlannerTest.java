@@ -174,6 +174,10 @@ class StorePlannerTest {
         boolean same = o != null && o.size() == it.pitem().fileSize()
             && (l == Layout.CONTENT || o.mtimeSeconds() == it.pitem().modifiedTime());
         assertThat(plan.alreadyStored().contains(it)).as("%s %s stored as %s", l, it.pitem(), o).isEqualTo(same);
+        // the one-item decision store's pipeline makes for each item as it is hashed
+        String key = l.key(it.path(), it.pitem().sha256());
+        assertThat(StorePlanner.isStored(facts.get(key), it.pitem(), l))
+            .isEqualTo(StorePlanner.plan(List.of(it), l, facts).alreadyStored().contains(it));
       }
     }
   }
