@@ -124,10 +124,24 @@ public final class ShelfWalker {
     if (dir.getFileName() != null && dir.getFileName().toString().equals(".git")) {
       return;
     }
-    List<Path> names = new ArrayList<>();
+    List<Path> subdirectories = new ArrayList<>();
     try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      for (Path p : ds) {
-        names.add(p);
+      // A batch at a time: a directory of 200,000 names listed whole kept 200,000 Paths and
+      // entries alive until its end, long enough to be promoted and collected again by a full GC.
+      java.util.Iterator<Path> names = ds.iterator();
+      List<Path> batch = new ArrayList<>(BATCH);
+      while (names.hasNext()) {
+        batch.clear();
+        while (batch.size() < BATCH && names.hasNext()) {
+          batch.add(names.next());
+        }
+        for (Entry e : entries(batch)) {
+          if (e.directory()) {
+            subdirectories.add(e.path()); // walked once this listing is closed
+          } else {
+            take(e, found, refused, leftovers);
+          }
+        }
       }
     } catch (java.nio.file.DirectoryIteratorException e) {
       throw e.getCause(); // failed part-way through: the listing cannot be trusted as complete
@@ -135,6 +149,16 @@ public final class ShelfWalker {
       refused.add(shelvesRoot.relativize(dir) + ": unreadable (" + e.getMessage() + ")");
       return;
     }
+    for (Path d : subdirectories) {
+      walkDirectory(d, found, refused, leftovers);
+    }
+  }
+
+  /** Names listed and lstat'ed at a time. */
+  static final int BATCH = 4096;
+
+  /** The entries of {@code names}, by lstat: on several threads for a large batch. */
+  private Entry[] entries(List<Path> names) {
     Entry[] entries = new Entry[names.size()];
     if (entries.length < PARALLEL_FROM) {
       for (int i = 0; i < entries.length; i++) {
@@ -148,13 +172,7 @@ public final class ShelfWalker {
         }
       });
     }
-    for (Entry e : entries) {
-      if (e.directory()) {
-        walkDirectory(e.path(), found, refused, leftovers);
-      } else {
-        take(e, found, refused, leftovers);
-      }
-    }
+    return entries;
   }
 
   private static void take(Entry e, List<Found> found, List<String> refused, List<Path> leftovers) {

@@ -40,14 +40,15 @@ class ShelfWalkerTest {
    * A directory past {@link ShelfWalker#PARALLEL_FROM} entries is stat'ed on several threads: every
    * kind of entry still lands where a one-thread walk puts it, and the files come back sorted.
    */
-  @Test
-  void aLargeDirectoryWalkedOnSeveralThreadsSortsEveryEntryAsOneThreadWould() throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} entries")
+  @org.junit.jupiter.params.provider.ValueSource(ints = {ShelfWalker.PARALLEL_FROM + 700,
+      2 * ShelfWalker.BATCH + ShelfWalker.PARALLEL_FROM / 2 + 3}) // two parallel batches, one not
+  void aLargeDirectoryWalkedOnSeveralThreadsSortsEveryEntryAsOneThreadWould(int n) throws Exception {
     Path shelves = Files.createDirectories(tmp.resolve("shelves"));
     Path big = Files.createDirectories(shelves.resolve("win"));
     java.util.Set<String> files = new java.util.TreeSet<>();
     java.util.Set<String> links = new java.util.TreeSet<>();
     java.util.Set<String> leftovers = new java.util.TreeSet<>();
-    int n = ShelfWalker.PARALLEL_FROM + 700;
     for (int i = 0; i < n; i++) {
       String name = String.format("f%05d.bin", (i * 7919) % n); // created out of order
       switch (i % 50) {
