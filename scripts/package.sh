@@ -97,7 +97,7 @@ else
   CACHE=none; CACHE_OPT=; QUIET="-Xlog:cds=off -Xlog:cds+dynamic=off"
 fi
 # JVM tuning shared by the launcher and the training run (see bin/pantri)
-JVM_TUNING="-Xms64m -XX:Tier4InvocationThreshold=100000 -XX:Tier4MinInvocationThreshold=50000 -XX:Tier4CompileThreshold=100000 -XX:Tier4BackEdgeThreshold=400000"
+JVM_TUNING="-Xms192m -Xmn24m -XX:Tier4InvocationThreshold=100000 -XX:Tier4MinInvocationThreshold=50000 -XX:Tier4CompileThreshold=100000 -XX:Tier4BackEdgeThreshold=400000"
 cat >"$STAGE/bin/pantri" <<EOF
 #!/bin/sh
 # pantri $VERSION (release): runs lib/pantri.jar on the bundled Java $FEATURE runtime; needs no JDK.
@@ -113,7 +113,7 @@ case "\${LC_ALL:-\${LC_CTYPE:-\${LANG:-}}}" in
   *) export LC_ALL=C.UTF-8 ;;
 esac
 # -Xlog:...=off: a cache that cannot be used (changed jar, other JVM options) is skipped silently.
-# -Xms64m and the Tier4 thresholds (about 7x the defaults): see bin/pantri in the source tree.
+# The heap sizes and the Tier4 thresholds (about 7x the defaults): see bin/pantri in the source tree.
 exec "\$top/runtime/bin/java" $QUIET \$cache -XX:+UseSerialGC -Xss512k $JVM_TUNING \\
   \$PANTRI_JAVA_OPTS -jar "\$top/lib/pantri.jar" "\$@"
 EOF
