@@ -97,7 +97,8 @@ else
   CACHE=none; CACHE_OPT=; QUIET="-Xlog:cds=off -Xlog:cds+dynamic=off"
 fi
 # JVM tuning shared by the launcher and the training run (see bin/pantri)
-JVM_TUNING="-Xms192m -Xmn24m -XX:Tier4InvocationThreshold=100000 -XX:Tier4MinInvocationThreshold=50000 -XX:Tier4CompileThreshold=100000 -XX:Tier4BackEdgeThreshold=400000"
+HEAP="-Xms192m -Xmn24m"
+JVM_TUNING="-XX:Tier4InvocationThreshold=100000 -XX:Tier4MinInvocationThreshold=50000 -XX:Tier4CompileThreshold=100000 -XX:Tier4BackEdgeThreshold=400000"
 cat >"$STAGE/bin/pantri" <<EOF
 #!/bin/sh
 # pantri $VERSION (release): runs lib/pantri.jar on the bundled Java $FEATURE runtime; needs no JDK.
@@ -114,7 +115,12 @@ case "\${LC_ALL:-\${LC_CTYPE:-\${LANG:-}}}" in
 esac
 # -Xlog:...=off: a cache that cannot be used (changed jar, other JVM options) is skipped silently.
 # The heap sizes and the Tier4 thresholds (about 7x the defaults): see bin/pantri in the source tree.
-exec "\$top/runtime/bin/java" $QUIET \$cache -XX:+UseSerialGC -Xss512k $JVM_TUNING \\
+# The heap sizes yield to any the user gives (-Xms192m beside -Xmx128m would not start).
+case " \${PANTRI_JAVA_OPTS:-} " in
+  *" -Xm"[sxn]*|*" -XX:MaxHeapSize"*|*" -XX:InitialHeapSize"*|*" -XX:NewSize"*|*" -XX:MaxNewSize"*) heap="" ;;
+  *) heap="$HEAP" ;;
+esac
+exec "\$top/runtime/bin/java" $QUIET \$cache -XX:+UseSerialGC -Xss512k \$heap $JVM_TUNING \\
   \$PANTRI_JAVA_OPTS -jar "\$top/lib/pantri.jar" "\$@"
 EOF
 chmod 755 "$STAGE/bin/pantri"
@@ -123,7 +129,7 @@ chmod 755 "$STAGE/bin/pantri"
 # One JVM records one cache, so org.pantri.cli.Training runs both commands in one JVM (same jar
 # path as at run time; the cache is only used with the jar and runtime it was made with).
 JAVA=$STAGE/runtime/bin/java
-COMMON=(-XX:+UseSerialGC -Xss512k $JVM_TUNING)
+COMMON=(-XX:+UseSerialGC -Xss512k $HEAP $JVM_TUNING)
 train() {  # $@: the recording option
   local t rc=0; t=$(mktemp -d "${TMPDIR:-/tmp}/pantri-train.XXXXXX")
   (

@@ -137,6 +137,20 @@ class PackageIT {
     assertThat(h.stdout()).contains("Usage: pantri retrieve", "Examples:", "pantri.toml", "ST_AUTH");
   }
 
+  /** The launcher's heap sizes yield to the user's: -Xms192m beside -Xmx128m would not start. */
+  @Test
+  void heapOptionsOfTheUserWinOverTheLaunchers() throws Exception {
+    for (String opts : List.of("-Xmx128m", "-Xmx40m -Xss1m", "-XX:MaxHeapSize=100m", "-Xms32m")) {
+      Map<String, String> env = new HashMap<>();
+      env.put("PATH", tools.toString());
+      env.put("HOME", tmp.resolve("home").toString());
+      env.put("PANTRI_JAVA_OPTS", opts);
+      Out v = run(tmp, env, true, List.of(unpacked.resolve("bin/pantri").toString(), "--version"));
+      assertThat(v.code()).as(opts + ": " + v).isZero();
+      assertThat(v.stdout().trim()).isEqualTo("pantri " + VERSION);
+    }
+  }
+
   /** store, commit, push, clone, retrieve through a symlink to bin/pantri (as /usr/bin/pantri). */
   @Test
   void storeAndRetrieveThroughASymlinkWithoutAJdk() throws Exception {
