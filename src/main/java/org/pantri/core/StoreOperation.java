@@ -75,7 +75,7 @@ public final class StoreOperation {
     // Options may differ per shelf, and with them the store: group files by their options.
     Map<String, Options> optionsByShelf = new HashMap<>();
     Map<Options, List<ShelfWalker.Found>> groups = new LinkedHashMap<>();
-    for (ShelfWalker.Found f : walked.files().values()) {
+    for (ShelfWalker.Found f : walked.inPathOrder()) {
       // a file directly in shelves/ belongs to no shelf: the [default] options apply (as in the original)
       String shelf = f.shelvesPath().contains("/") ? Repository.shelfOf(f.shelvesPath()) : null;
       Options o = optionsByShelf.get(shelf);

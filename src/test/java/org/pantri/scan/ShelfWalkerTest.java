@@ -65,6 +65,10 @@ class ShelfWalkerTest {
           Files.writeString(big.resolve("sub" + i + "/inner.bin"), "x" + i);
           files.add("win/sub" + i + "/inner.bin");
         }
+        case 3 -> {
+          Files.writeString(big.resolve(name + ".pitem"), "{}");
+          files.add("win/" + name + ".pitem"); // found, never in the sorted candidates
+        }
         default -> {
           Files.writeString(big.resolve(name), "content " + i);
           files.add("win/" + name);
@@ -74,8 +78,11 @@ class ShelfWalkerTest {
     Files.createDirectories(big.resolve(".git/objects"));
     Files.writeString(big.resolve(".git/objects/x"), "nested repository");
     ShelfWalker.Result r = new ShelfWalker(shelves).walk(List.of(shelves));
-    assertThat(r.files().keySet()).containsExactlyElementsOf(files);
-    assertThat(r.files().get("win/f00003.bin").size()).isEqualTo(Files.size(big.resolve("f00003.bin")));
+    assertThat(r.inPathOrder().stream().map(ShelfWalker.Found::shelvesPath).toList())
+        .as("the files to store, sorted").containsExactlyElementsOf(files.stream().filter(f -> !f.endsWith(".pitem")).toList());
+    assertThat(r.files().keySet()).containsExactlyInAnyOrderElementsOf(files);
+    String plain = files.stream().filter(f -> f.matches("win/f\\d+\\.bin")).findFirst().orElseThrow();
+    assertThat(r.files().get(plain).size()).isEqualTo(Files.size(shelves.resolve(plain)));
     assertThat(r.refused()).hasSize(links.size()).allMatch(x -> x.contains(": symbolic link, not followed"));
     assertThat(r.refused().stream().map(x -> x.substring(0, x.indexOf(':'))).sorted().toList())
         .containsExactlyElementsOf(links);
@@ -91,6 +98,7 @@ class ShelfWalkerTest {
     Files.writeString(shelves.resolve("mac/b.pkg"), "b");
     ShelfWalker.Result r = new ShelfWalker(shelves).walk(
         List.of(shelves.resolve("mac/x/a.pkg"), shelves.resolve("mac"), shelves.resolve("mac/x")));
-    assertThat(r.files().keySet()).containsExactly("mac/b.pkg", "mac/x/a.pkg");
+    assertThat(r.files().keySet()).containsExactlyInAnyOrder("mac/b.pkg", "mac/x/a.pkg");
+    assertThat(r.inPathOrder()).extracting(ShelfWalker.Found::shelvesPath).containsExactly("mac/b.pkg", "mac/x/a.pkg");
   }
 }
