@@ -199,6 +199,23 @@ class CoreOperationsTest {
   }
 
   @Test
+  void eachShelfIsStoredWithItsOwnOptionsWhateverTheOrderOfPaths() throws Exception {
+    // shelves interleaved in path order with files directly in shelves/ ("a.bin" < "a/", "b.bin" < "b/")
+    Files.writeString(f.author.resolve("pantri.toml"), Files.readString(f.author.resolve("pantri.toml"))
+        + "[shelves.a]\nignore_patterns = [\"*.skip\"]\n[shelves.b]\nlayout = \"path\"\n");
+    for (String n : List.of("a.bin", "a/x.pkg", "a/y.skip", "ab/z.skip", "b.bin", "b/w.pkg", "c.skip")) {
+      f.binary(n, 300, n.hashCode());
+    }
+    Result r = store(List.of(), false);
+    assertThat(r.failed).isEmpty();
+    assertThat(r.stored).containsExactlyInAnyOrder("shelves/a.bin", "shelves/a/x.pkg", "shelves/ab/z.skip",
+        "shelves/b.bin", "shelves/b/w.pkg", "shelves/c.skip");
+    assertThat(f.author.resolve("shelves/a/y.skip.pitem")).doesNotExist(); // shelf a's ignore pattern
+    assertThat(f.store.resolve("b/w.pkg")).exists(); // shelf b: the path layout
+    assertThat(f.store.resolve("a/x.pkg")).doesNotExist();
+  }
+
+  @Test
   void aPathOutsideShelvesIsAUsageErrorAndNothingIsStored() throws Exception {
     f.binary("mac/a.pkg", 100, 2);
     Path outside = Files.writeString(f.author.resolve("notes.bin"), "\0x");
