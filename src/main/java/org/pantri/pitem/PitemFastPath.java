@@ -57,13 +57,12 @@ final class PitemFastPath {
         || !hexLower(sha1, 40) || !hexLower(sha256, 64)) {
       throw NotCommon.INSTANCE;
     }
-    String path = key;
     try {
-      PitemCodec.checkRelativePath(path, "");
+      PitemCodec.checkRelativePath(key, "");
     } catch (PitemException e) {
       throw NotCommon.INSTANCE;
     }
-    return new Pitem(path, size, mtime, sha1, sha256, Map.of());
+    return new Pitem(key, size, mtime, sha1, sha256, Map.of());
   }
 
   private static long once(long old, long value) {
