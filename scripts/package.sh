@@ -4,6 +4,7 @@
 #   scripts/package.sh [--jdk DIR] [--jar FILE] [--out DIR]
 #
 #   target/dist/pantri-<version>-linux-x64.tar.gz   pantri-<version>/{bin/pantri, lib/pantri.jar,
+#                                                   lib/compile-commands.txt (the JIT policy),
 #                                                   runtime/ (jlink), lib/pantri.aot (JDK 25),
 #                                                   share/man/man1/pantri.1.gz,
 #                                                   share/bash-completion/completions/pantri}
@@ -98,7 +99,7 @@ else
 fi
 # JVM tuning shared by the launcher and the training run (see bin/pantri)
 HEAP="-Xms192m -Xmn24m"
-JVM_TUNING="-XX:Tier4InvocationThreshold=100000 -XX:Tier4MinInvocationThreshold=50000 -XX:Tier4CompileThreshold=100000 -XX:Tier4BackEdgeThreshold=400000"
+cp "$TOP/src/main/jvm/compile-commands.txt" "$STAGE/lib/compile-commands.txt" || die "no src/main/jvm/compile-commands.txt"
 cat >"$STAGE/bin/pantri" <<EOF
 #!/bin/sh
 # pantri $VERSION (release): runs lib/pantri.jar on the bundled Java $FEATURE runtime; needs no JDK.
@@ -114,14 +115,14 @@ case "\${LC_ALL:-\${LC_CTYPE:-\${LANG:-}}}" in
   *) export LC_ALL=C.UTF-8 ;;
 esac
 # -Xlog:...=off: a cache that cannot be used (changed jar, other JVM options) is skipped silently.
-# The heap sizes and the Tier4 thresholds (about 7x the defaults): see bin/pantri in the source tree.
+# The heap sizes and lib/compile-commands.txt (the JIT policy): see bin/pantri in the source tree.
 # The heap sizes yield to any the user gives (-Xms192m beside -Xmx128m would not start).
 case " \${PANTRI_JAVA_OPTS:-} " in
   *" -Xm"[sxn]*|*" -XX:MaxHeapSize"*|*" -XX:InitialHeapSize"*|*" -XX:NewSize"*|*" -XX:MaxNewSize"*) heap="" ;;
   *) heap="$HEAP" ;;
 esac
-exec "\$top/runtime/bin/java" $QUIET \$cache -XX:+UseSerialGC -Xss512k \$heap $JVM_TUNING \\
-  \$PANTRI_JAVA_OPTS -jar "\$top/lib/pantri.jar" "\$@"
+exec "\$top/runtime/bin/java" $QUIET \$cache -XX:+UseSerialGC -Xss512k \$heap \\
+  "-XX:CompileCommandFile=\$top/lib/compile-commands.txt" \$PANTRI_JAVA_OPTS -jar "\$top/lib/pantri.jar" "\$@"
 EOF
 chmod 755 "$STAGE/bin/pantri"
 
@@ -129,7 +130,7 @@ chmod 755 "$STAGE/bin/pantri"
 # One JVM records one cache, so org.pantri.cli.Training runs both commands in one JVM (same jar
 # path as at run time; the cache is only used with the jar and runtime it was made with).
 JAVA=$STAGE/runtime/bin/java
-COMMON=(-XX:+UseSerialGC -Xss512k $HEAP $JVM_TUNING)
+COMMON=(-XX:+UseSerialGC -Xss512k $HEAP "-XX:CompileCommandFile=$STAGE/lib/compile-commands.txt")
 train() {  # $@: the recording option
   local t rc=0; t=$(mktemp -d "${TMPDIR:-/tmp}/pantri-train.XXXXXX")
   (

@@ -137,6 +137,14 @@ class PackageIT {
     assertThat(h.stdout()).contains("Usage: pantri retrieve", "Examples:", "pantri.toml", "ST_AUTH");
   }
 
+  /** The release's JIT policy holds on its own runtime (JDK 25 when packaged from Temurin 25). */
+  @Test
+  void theJitPolicyHoldsOnTheBundledRuntime() throws Exception {
+    assertThat(unpacked.resolve("bin/pantri")).content().contains("-XX:CompileCommandFile=$top/lib/compile-commands.txt");
+    org.pantri.scan.JitPolicyTest.check(unpacked.resolve("runtime/bin/java"),
+        unpacked.resolve("lib/compile-commands.txt"), Files.createDirectories(tmp.resolve("jit")));
+  }
+
   /** The launcher's heap sizes yield to the user's: -Xms192m beside -Xmx128m would not start. */
   @Test
   void heapOptionsOfTheUserWinOverTheLaunchers() throws Exception {
