@@ -35,10 +35,10 @@ import org.pantri.scan.Hasher;
  *   <li>{@code pantriHasher}: the product's one-pass SHA-1 + SHA-256 ({@link Hasher#hash}).
  *   <li>{@code javaSha256Alone}, {@code javaSha1Alone}: one JDK digest over the same bytes, the
  *       lower bounds for the pair.
- *   <li>{@code sketchTwoThreads}: not product code, a sketch of one way to reach the target on a
- *       multi-core machine: the calling thread reads and feeds SHA-1 while a second thread feeds
- *       SHA-256 from the previous buffer (double buffering), so the pass costs about max(SHA-1 +
- *       read, SHA-256) instead of their sum.
+ *   <li>{@code sketchTwoThreads}: not product code, the same split as {@link Hasher} (the
+ *       calling thread reads and feeds SHA-1, a second thread feeds SHA-256) done with two buffers
+ *       and a future per buffer instead of Hasher's queue of four, for comparison: either way the
+ *       pass costs about max(SHA-1 + read, SHA-256) instead of their sum.
  * </ul>
  */
 @BenchmarkMode(Mode.SingleShotTime)
