@@ -241,21 +241,21 @@ public final class Repository {
     Path gi = root.resolve(".gitignore");
     byte[] old = Files.exists(gi) ? Files.readAllBytes(gi) : new byte[0];
     boolean prune = seen != null && Files.isRegularFile(gi, LinkOption.NOFOLLOW_LINKS);
-    // A rewrite must not turn bytes that are not UTF-8 into U+FFFD: pruning decodes strictly
-    // (an error, as Files.readAllLines gave), appending alone only ever adds bytes.
-    List<String> lines = (prune ? strictUtf8(old, gi) : new String(old, StandardCharsets.UTF_8)).lines().toList();
-    List<String> kept = prune ? new ArrayList<>(lines.size()) : lines;
+    List<IgnoreLine> lines = IgnoreLine.split(old);
+    List<IgnoreLine> kept = prune ? new ArrayList<>(lines.size()) : lines;
     int removed = 0;
     if (prune) {
-      for (String l : lines) {
-        if (isGoneBinary(l, seen)) {
+      for (IgnoreLine l : lines) {
+        // a line that is not UTF-8 was never written by Pantri: kept, byte for byte
+        if (l.text() != null && isGoneBinary(l.text(), seen)) {
           removed++;
         } else {
           kept.add(l);
         }
       }
     }
-    Set<String> have = new java.util.HashSet<>(kept);
+    Set<String> have = new java.util.HashSet<>();
+    kept.forEach(l -> have.add(l.text()));
     List<String> add = new ArrayList<>();
     for (String s : repoPaths) {
       String line = ignoreLine(s);
@@ -264,10 +264,10 @@ public final class Repository {
       }
     }
     if (removed > 0) {
-      StringBuilder sb = new StringBuilder(old.length);
-      kept.forEach(l -> sb.append(l).append('\n'));
-      add.forEach(l -> sb.append(l).append('\n'));
-      org.pantri.io.AtomicFiles.write(gi, sb.toString().getBytes(StandardCharsets.UTF_8));
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(old.length);
+      kept.forEach(l -> out.writeBytes(l.bytes()));
+      add.forEach(l -> out.writeBytes((l + "\n").getBytes(StandardCharsets.UTF_8)));
+      org.pantri.io.AtomicFiles.write(gi, out.toByteArray());
     } else if (!add.isEmpty()) {
       StringBuilder sb = new StringBuilder();
       if (old.length > 0 && old[old.length - 1] != '\n') {
@@ -297,14 +297,48 @@ public final class Repository {
     return !Files.exists(bin, LinkOption.NOFOLLOW_LINKS) && !Files.exists(pitem, LinkOption.NOFOLLOW_LINKS);
   }
 
-  private static String strictUtf8(byte[] bytes, Path file) throws IOException {
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-    } catch (java.nio.charset.CharacterCodingException e) {
-      throw new IOException(file + " is not UTF-8 (" + e + "); fix or remove the lines that are not", e);
+  /**
+   * One line of a .gitignore: its bytes as they were (line end included, so a rewrite keeps CRLF
+   * and bytes that are not UTF-8 exactly), and its text without the line end, or null where the
+   * bytes are not UTF-8 (git reads such lines as bytes; none of them is a line Pantri wrote).
+   */
+  private record IgnoreLine(byte[] bytes, String text) {
+    static List<IgnoreLine> split(byte[] all) {
+      List<IgnoreLine> out = new ArrayList<>();
+      int start = 0;
+      while (start < all.length) {
+        int nl = start;
+        while (nl < all.length && all[nl] != '\n') {
+          nl++;
+        }
+        int end = nl > start && all[nl - 1] == '\r' ? nl - 1 : nl;
+        byte[] bytes = java.util.Arrays.copyOfRange(all, start, Math.min(nl + 1, all.length));
+        if (nl == all.length) { // the last line had no newline: a rewrite gives it one
+          bytes = java.util.Arrays.copyOf(bytes, bytes.length + 1);
+          bytes[bytes.length - 1] = '\n';
+        }
+        out.add(new IgnoreLine(bytes, utf8OrNull(all, start, end - start)));
+        start = nl + 1;
+      }
+      return out;
+    }
+
+    private static String utf8OrNull(byte[] b, int off, int len) {
+      boolean ascii = true;
+      for (int i = off; i < off + len && ascii; i++) {
+        ascii = b[i] >= 0;
+      }
+      if (ascii) { // nearly every line; no decoder needed
+        return new String(b, off, len, StandardCharsets.US_ASCII);
+      }
+      try {
+        return StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+            .decode(java.nio.ByteBuffer.wrap(b, off, len)).toString();
+      } catch (java.nio.charset.CharacterCodingException e) {
+        return null;
+      }
     }
   }
 

@@ -168,13 +168,28 @@ class RepositoryTest {
   }
 
   @Test
-  void aGitignoreThatIsNotUtf8IsNeverRewrittenByAPrune() throws IOException {
+  void aPruneKeepsLinesThatAreNotUtf8AndCrlfEndingsByteForByte() throws IOException {
     Repository r = repo();
-    byte[] latin1 = "/shelves/mac/gone.pkg\n# caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-    Files.write(root.resolve(".gitignore"), latin1);
-    assertThatThrownBy(() -> r.updateIgnored(Set.of(), List.of("shelves/mac/new.pkg")))
-        .isInstanceOf(IOException.class).hasMessageContaining("is not UTF-8");
-    assertThat(Files.readAllBytes(root.resolve(".gitignore"))).isEqualTo(latin1);
+    java.io.ByteArrayOutputStream gi = new java.io.ByteArrayOutputStream();
+    gi.writeBytes("/shelves/mac/gone.pkg\n# caf".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    gi.write(0xe9); // Latin-1: not UTF-8
+    gi.writeBytes("\r\n/shelves/mac/here\u00e9.pkg\r\n/shelves/mac/gone2.pkg\r\n*.tmp"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Files.write(root.resolve(".gitignore"), gi.toByteArray());
+    Set<String> walked = Set.of("mac/here\u00e9.pkg");
+    assertThat(r.updateIgnored(walked, List.of("shelves/mac/new.pkg", "shelves/mac/here\u00e9.pkg")))
+        .isEqualTo(new Repository.IgnoreUpdate(2, 1));
+    java.io.ByteArrayOutputStream want = new java.io.ByteArrayOutputStream();
+    want.writeBytes("# caf".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    want.write(0xe9);
+    want.writeBytes("\r\n/shelves/mac/here\u00e9.pkg\r\n*.tmp\n/shelves/mac/new.pkg\n"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(Files.readAllBytes(root.resolve(".gitignore"))).isEqualTo(want.toByteArray());
+    // a line that is not UTF-8 is never taken for one of Pantri's, even if it names a gone path
+    byte[] foreign = "/shelves/mac/gone\u00e9.pkg\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    Files.write(root.resolve(".gitignore"), foreign);
+    assertThat(r.updateIgnored(Set.of(), List.of())).isEqualTo(new Repository.IgnoreUpdate(0, 0));
+    assertThat(Files.readAllBytes(root.resolve(".gitignore"))).isEqualTo(foreign);
   }
 
   @Test
