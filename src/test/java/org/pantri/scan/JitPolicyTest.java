@@ -6,13 +6,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -44,54 +43,67 @@ public class JitPolicyTest {
     new Random(7).nextBytes(b);
     Files.write(data, b);
 
-    List<String> log = run(java, commands, data);
+    Path xml = dir.resolve("jit.xml");
+    String out = run(java, commands, data, xml);
+    String log = Files.readString(xml, StandardCharsets.ISO_8859_1);
 
-    assertThat(log).noneMatch(l -> l.contains("CompileCommand"));
-    assertThat(c2(log, "sun.security.provider.", false)).as("digests compiled by C2").isNotEmpty();
-    assertThat(c2(log, "com.sun.crypto.provider.", false)).as("AES-GCM compiled by C2").isNotEmpty();
-    assertThat(c2(log, "org.pantri.", true)).as("Pantri's code offered to C2 and refused").isNotEmpty();
-    assertThat(c2(log, "org.pantri.", false)).as("Pantri's code compiled by C2, in:\n%s",
-        String.join("\n", log.stream().filter(l -> l.contains("org.pantri.")).toList())).isEmpty();
+    assertThat(out).doesNotContain("CompileCommand");
+    assertThat(byC2(log, "sun.security.provider.")).as("digests compiled by C2").isNotEmpty();
+    assertThat(byC2(log, "com.sun.crypto.provider.")).as("AES-GCM compiled by C2").isNotEmpty();
+    assertThat(refusedByC2(log, "org.pantri.")).as("Pantri's code offered to C2 and refused").isNotEmpty();
+    assertThat(byC2(log, "org.pantri.")).as("Pantri's code compiled by C2").isEmpty();
   }
 
-  /**
-   * Methods under {@code prefix} with tier-4 (C2) compilations that were all skipped, or with one
-   * that was not. A -XX:+PrintCompilation line: timestamp, compile id, flags, tier, Class::method
-   * (size); a bail-out repeats it with "COMPILE SKIPPED" after. Compiler threads print
-   * concurrently, so a line may lose its start to another one: a start counts by "4 Class::method",
-   * a bail-out by the method named before "COMPILE SKIPPED".
-   */
-  private static List<String> c2(List<String> log, String prefix, boolean skipped) {
-    Map<String, Integer> started = new LinkedHashMap<>();
-    Map<String, Integer> bailedOut = new HashMap<>();
-    for (String line : log) {
-      int skip = line.indexOf("COMPILE SKIPPED");
-      String[] t = (skip < 0 ? line : line.substring(0, skip)).trim().split("\\s+");
-      for (int i = t.length - 1; i >= 0; i--) {
-        if (t[i].contains("::")) {
-          if (skip >= 0) {
-            bailedOut.merge(t[i], 1, Integer::sum);
-          } else if (i > 0 && t[i - 1].equals("4")) {
-            started.merge(t[i], 1, Integer::sum);
-          }
-          break;
-        }
+  // -XX:+LogCompilation, not -XX:+PrintCompilation: the compiler threads print the latter
+  // concurrently and split each other's lines (a run once lost a bail-out that way), while the
+  // former keeps a log per thread and merges them whole at exit.
+  private static final Pattern NMETHOD = Pattern.compile("<nmethod [^>]*>");
+  private static final Pattern TASK = Pattern.compile("<task ([^>]*)>(.*?)</task>", Pattern.DOTALL);
+
+  /** Methods under {@code prefix} of which C2 installed code ("nmethod ... compiler='c2'"). */
+  private static List<String> byC2(String log, String prefix) {
+    List<String> out = new ArrayList<>();
+    Matcher m = NMETHOD.matcher(log);
+    while (m.find()) {
+      String method = attribute(m.group(), "method");
+      if ("c2".equals(attribute(m.group(), "compiler")) && method != null && method.startsWith(prefix)) {
+        out.add(method);
       }
     }
-    return started.keySet().stream().filter(m -> m.startsWith(prefix))
-        .filter(m -> (bailedOut.getOrDefault(m, 0) >= started.get(m)) == skipped).toList();
+    return out;
   }
 
-  private static List<String> run(Path java, Path commands, Path data) throws IOException, InterruptedException {
+  /** Methods under {@code prefix} with a C2 task that failed (a task at tier 4 has no level attribute). */
+  private static List<String> refusedByC2(String log, String prefix) {
+    List<String> out = new ArrayList<>();
+    Matcher m = TASK.matcher(log);
+    while (m.find()) {
+      String method = attribute(m.group(1), "method");
+      if (attribute(m.group(1), "level") == null && method != null && method.startsWith(prefix)
+          && m.group(2).contains("<failure ")) {
+        out.add(method);
+      }
+    }
+    return out;
+  }
+
+  private static String attribute(String element, String name) {
+    Matcher m = Pattern.compile("\\s" + name + "='([^']*)'").matcher(element);
+    return m.find() ? m.group(1) : null;
+  }
+
+  private static String run(Path java, Path commands, Path data, Path xml) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(java.toString(), "-XX:+UseSerialGC", "-XX:CompileCommandFile=" + commands,
-        "-XX:+PrintCompilation", "-cp", System.getProperty("java.class.path"), Workload.class.getName(),
+        "-XX:+UnlockDiagnosticVMOptions", "-XX:+LogCompilation", "-XX:LogFile=" + xml,
+        "-cp", System.getProperty("java.class.path"), Workload.class.getName(),
         data.toString()).redirectErrorStream(true).start();
     byte[] out = p.getInputStream().readAllBytes();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     String text = new String(out, StandardCharsets.UTF_8);
     assertThat(p.exitValue()).as(text).isZero();
     assertThat(text).contains("workload done");
-    return Arrays.asList(text.split("\n"));
+    assertThat(xml).isRegularFile();
+    return text;
   }
 
   /** What a store and a TLS transfer keep hot: SHA-1 + SHA-256, MD5, AES-GCM, key checks. */
