@@ -265,7 +265,7 @@ public final class Repository {
     }
     if (removed > 0) {
       java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(old.length);
-      kept.forEach(l -> out.writeBytes(l.bytes()));
+      kept.forEach(l -> l.writeTo(out, old));
       add.forEach(l -> out.writeBytes((l + "\n").getBytes(StandardCharsets.UTF_8)));
       org.pantri.io.AtomicFiles.write(gi, out.toByteArray());
     } else if (!add.isEmpty()) {
@@ -298,11 +298,11 @@ public final class Repository {
   }
 
   /**
-   * One line of a .gitignore: its bytes as they were (line end included, so a rewrite keeps CRLF
-   * and bytes that are not UTF-8 exactly), and its text without the line end, or null where the
-   * bytes are not UTF-8 (git reads such lines as bytes; none of them is a line Pantri wrote).
+   * One line of a .gitignore: where its bytes are in the file (line end included, so a rewrite
+   * copies CRLF and bytes that are not UTF-8 exactly), and its text without the line end, or null
+   * where the bytes are not UTF-8 (git reads such lines as bytes; none of them is one Pantri wrote).
    */
-  private record IgnoreLine(byte[] bytes, String text) {
+  private record IgnoreLine(int from, int to, String text) {
     static List<IgnoreLine> split(byte[] all) {
       List<IgnoreLine> out = new ArrayList<>();
       int start = 0;
@@ -312,15 +312,18 @@ public final class Repository {
           nl++;
         }
         int end = nl > start && all[nl - 1] == '\r' ? nl - 1 : nl;
-        byte[] bytes = java.util.Arrays.copyOfRange(all, start, Math.min(nl + 1, all.length));
-        if (nl == all.length) { // the last line had no newline: a rewrite gives it one
-          bytes = java.util.Arrays.copyOf(bytes, bytes.length + 1);
-          bytes[bytes.length - 1] = '\n';
-        }
-        out.add(new IgnoreLine(bytes, utf8OrNull(all, start, end - start)));
+        out.add(new IgnoreLine(start, Math.min(nl + 1, all.length), utf8OrNull(all, start, end - start)));
         start = nl + 1;
       }
       return out;
+    }
+
+    /** Copies the line from {@code all}, the file it was split from, ending it with a newline. */
+    void writeTo(java.io.ByteArrayOutputStream out, byte[] all) {
+      out.write(all, from, to - from);
+      if (all[to - 1] != '\n') { // the last line had none
+        out.write('\n');
+      }
     }
 
     private static String utf8OrNull(byte[] b, int off, int len) {
