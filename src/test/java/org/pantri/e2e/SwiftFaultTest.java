@@ -436,6 +436,7 @@ class SwiftFaultTest {
     boolean alive = p.isAlive();
     p.destroyForcibly();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    proxy.awaitIdle(Duration.ofSeconds(30));
     return alive;
   }
 

@@ -317,6 +317,21 @@ public final class FaultProxy implements AutoCloseable {
     return accepted.get();
   }
 
+  /**
+   * Waits until no client connection is open. A client killed mid-request may leave its whole
+   * body in the proxy's socket buffer, and the proxy then still completes that request upstream:
+   * what the server holds is only settled once the proxy has finished with every connection.
+   */
+  public void awaitIdle(Duration timeout) throws InterruptedException {
+    long until = System.nanoTime() + timeout.toNanos();
+    while (!open.isEmpty()) {
+      if (System.nanoTime() > until) {
+        throw new IllegalStateException("FaultProxy: " + open.size() + " connection(s) still open after " + timeout);
+      }
+      Thread.sleep(5);
+    }
+  }
+
   public int count(String method, String targetRegex) {
     return requests(method, targetRegex).size();
   }
