@@ -155,6 +155,10 @@ def table(raw, meta):
     if have_swift:
         out.append("")
         out.append("-- Swift store (127.0.0.1:8080, Swift 2.30 SAIO, one worker per server), same server, same run")
+        if M.get("swift_devices"):
+            out.append("   the server's devices: %s (%s); Swift fsyncs each PUT and drops the object from its page cache"
+                       % (M["swift_devices"], M.get("swift_devices_fs", "?")))
+            out.append("   after a PUT and an authenticated GET: on a disk, every download reads the disk the client writes to")
         out.append("   pantri: store -q / retrieve --no-pull -d DEST (jobs 8 = default), one new container per run")
         out.append("   swift-def: python-swiftclient upload/download, --object-threads 10 (its default); swift-t8: 8")
         out.append("   rclone-def: rclone copy, Swift backend, --transfers 4 (its default); rclone-t8: --transfers 8")

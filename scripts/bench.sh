@@ -308,6 +308,10 @@ swift_section() {
     STARTED_SWIFT=1
   fi
   meta swift_started_by_bench $STARTED_SWIFT
+  local devs; devs=$(sed -n 's/^devices *= *//p' "${SAIO_BASE:-/tmp/pantri-swift}"/etc/object-server*.conf 2>/dev/null | head -1)
+  if [ -n "$devs" ]; then
+    meta swift_devices "$devs"; meta swift_devices_fs "$(stat -f -c %T "$devs" 2>/dev/null || echo '?')"
+  fi
   unset OS_AUTH_TOKEN OS_STORAGE_URL OS_AUTH_URL OS_USERNAME OS_PASSWORD OS_PROJECT_NAME
   export ST_AUTH=http://127.0.0.1:8080/auth/v1.0 ST_USER=test:tester ST_KEY=testing
   export RCLONE_CONFIG=/dev/null RCLONE_CONFIG_SW_TYPE=swift RCLONE_CONFIG_SW_USER=$ST_USER
