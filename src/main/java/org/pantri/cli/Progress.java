@@ -18,11 +18,13 @@ final class Progress implements ProgressListener {
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicInteger done = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
+  private final AtomicInteger present = new AtomicInteger();
+  /** Bytes still to move: the phase's total less what was found already present. */
+  private final AtomicLong totalBytes = new AtomicLong();
   static final int LIVE_ERRORS = 10;
   private final AtomicInteger errorLines = new AtomicInteger();
   private volatile String phase = "";
   private volatile int total;
-  private volatile long totalBytes;
   private volatile String current = "";
   private volatile long started;
   private volatile long lastDraw;
@@ -39,10 +41,11 @@ final class Progress implements ProgressListener {
   public void begin(String phase, int objects, long bytes) {
     this.phase = phase;
     this.total = objects;
-    this.totalBytes = bytes;
+    this.totalBytes.set(bytes);
     this.bytes.set(0);
     this.done.set(0);
     this.failed.set(0);
+    this.present.set(0);
     this.started = System.nanoTime();
     this.lastDraw = started;
   }
@@ -63,6 +66,15 @@ final class Progress implements ProgressListener {
     if (!tty && size >= LARGE && !phase.equals("hash")) {
       Log.get().info(phase + " of " + name + " done (" + human(size) + ")");
     }
+    maybeDraw();
+  }
+
+  @Override
+  public void present(String name, long size) {
+    present.incrementAndGet();
+    totalBytes.addAndGet(-size);
+    done.incrementAndGet();
+    current = name;
     maybeDraw();
   }
 
@@ -88,8 +100,9 @@ final class Progress implements ProgressListener {
     if (total > 0) {
       clearLine();
       double secs = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
-      Log.get().info(String.format(Locale.ROOT, "%s: %d/%d objects, %s in %.1f s (%s/s)%s", phase, done.get(), total,
+      Log.get().info(String.format(Locale.ROOT, "%s: %d/%d objects, %s in %.1f s (%s/s)%s%s", phase, done.get(), total,
           human(bytes.get()), secs, human((long) (bytes.get() / secs)),
+          present.get() > 0 ? ", " + present.get() + " needed no transfer" : "",
           failed.get() > 0 ? ", " + failed.get() + " failed" : ""));
     }
     total = 0;
@@ -108,9 +121,10 @@ final class Progress implements ProgressListener {
       double secs = Math.max(1e-3, (now - started) / 1e9);
       long b = bytes.get();
       double rate = b / secs;
-      String eta = rate > 0 && totalBytes > b ? String.format(Locale.ROOT, " ETA %ds", (long) ((totalBytes - b) / rate)) : "";
+      long all = totalBytes.get();
+      String eta = rate > 0 && all > b ? String.format(Locale.ROOT, " ETA %ds", (long) ((all - b) / rate)) : "";
       String line = String.format(Locale.ROOT, "%s: %d/%d objects, %s/%s, %s/s%s %s", phase, done.get(), total,
-          human(b), human(totalBytes), human((long) rate), eta, current);
+          human(b), human(all), human((long) rate), eta, current);
       if (tty) {
         int width = 100;
         err.print("\r" + (line.length() > width ? line.substring(0, width) : line) + "\033[K");

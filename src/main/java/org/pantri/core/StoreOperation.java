@@ -373,10 +373,9 @@ public final class StoreOperation {
       result.bytes.add(j.meta().size());
     }
 
-    /** An object finished without a transfer of its own: it still counts on the progress line. */
+    /** An object finished without a transfer of its own: done on the progress line, nothing sent. */
     private void countDone(StorePlanner.Item it) {
-      ctx.progress().bytes(it.pitem().fileSize());
-      ctx.progress().done(it.path(), it.pitem().fileSize());
+      ctx.progress().present(it.path(), it.pitem().fileSize());
     }
 
     /** What the store holds under {@code key}: from the listing, or one stat (with retries). */

@@ -11,6 +11,14 @@ public interface ProgressListener {
   /** One object finished (transferred, or found already present). */
   default void done(String name, long size) {}
 
+  /**
+   * One object needed no transfer: the store (or the destination) already had it. It counts as
+   * done; its bytes are not counted as moved.
+   */
+  default void present(String name, long size) {
+    done(name, size);
+  }
+
   /** One object failed for good. */
   default void failed(String name, String message) {}
 

@@ -145,6 +145,20 @@ class EndToEndTest {
   }
 
   @Test
+  void aStoreWithNothingNewSaysNothingWasSent() throws Exception {
+    f.binary("mac/a.pkg", 3000, 21);
+    f.binary("mac/b.pkg", 3000, 22);
+    Pantri.Out first = f.store();
+    assertThat(first.code()).as(first.toString()).isZero();
+    assertThat(first.stderr()).contains("upload: 2/2 objects, 5.9 KiB in ").doesNotContain("needed no transfer");
+    f.binary("win/copy-of-a.pkg", 3000, 21); // the same bytes as mac/a.pkg: its object is there
+    Pantri.Out again = f.store();
+    assertThat(again.code()).as(again.toString()).isZero();
+    assertThat(again.stderr()).contains("upload: 3/3 objects, 0 B in ").contains(", 3 needed no transfer")
+        .contains("stored 1, unchanged 2");
+  }
+
+  @Test
   void jsonOutputFileAndSingleItemInPlace() throws Exception {
     f.binary("mac/a.pkg", 1000, 11);
     f.binary("mac/b.pkg", 1000, 12);
