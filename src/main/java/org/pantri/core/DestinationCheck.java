@@ -26,6 +26,16 @@ final class DestinationCheck {
       Collection<String> shelves) throws PantriException, IOException {
     PantriException.Category code = fromRepoConfig ? PantriException.Category.REPO : PantriException.Category.USAGE;
     String origin = fromRepoConfig ? " (dest_sync in " + repo.root().resolve("pantri.toml") + ")" : "";
+    Path abs = dest.toAbsolutePath().normalize();
+    Path existing = abs;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing != null && !Files.isDirectory(existing)) {
+      throw new PantriException(code, "destination " + dest + origin
+          + (existing.equals(abs) ? " is" : ": " + existing + " is") + " a file, not a directory."
+          + " Choose a directory (one that does not exist yet is created)");
+    }
     Path real = realish(dest);
     for (Path p = real; p != null; p = p.getParent()) {
       if (p.getFileName() != null && p.getFileName().toString().toLowerCase(Locale.ROOT).equals(".git")

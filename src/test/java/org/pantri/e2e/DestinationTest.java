@@ -40,6 +40,23 @@ class DestinationTest {
   }
 
   @Test
+  void aDestinationThatIsAFileIsAUsageErrorAndTheFileIsLeftAlone() throws Exception {
+    RepoFixture f = new RepoFixture(tmp);
+    f.binary("mac/a.pkg", 1000, 1);
+    assertThat(f.store().code()).isZero();
+    f.commitAndPush("one");
+    Path file = tmp.resolve("not-a-dir");
+    Files.writeString(file, "keep me\n");
+    Pantri.Out r = f.pantri.run(f.server, "retrieve", "-d", file.toString());
+    assertThat(r.code()).as(r.toString()).isEqualTo(2);
+    assertThat(r.stderr()).contains("destination " + file + " is a file, not a directory");
+    Pantri.Out under = f.pantri.run(f.server, "retrieve", "-d", file.resolve("sub").toString());
+    assertThat(under.code()).as(under.toString()).isEqualTo(2);
+    assertThat(under.stderr()).contains(file + " is a file, not a directory");
+    assertThat(Files.readString(file)).isEqualTo("keep me\n");
+  }
+
+  @Test
   void textComesFromTheCommitWithItsModeNeverFromTheWorkTree() throws Exception {
     RepoFixture f = new RepoFixture(tmp);
     f.text("mac/postinstall.sh", "#!/bin/sh\necho committed\n");
