@@ -430,7 +430,10 @@ public final class RetrieveOperation {
         state.record(stateKey(shelf), head);
       }
     } else {
-      ctx.reporter().warn(label + ": not recorded as synced at " + head.substring(0, 12) + "; rerun to finish");
+      String todo = result.refused.size() > refusedBefore && result.failed.size() == failedBefore
+          && !ctx.cancel().isCancelled()
+          ? "fix or remove the refused files in git, then rerun" : "rerun to finish";
+      ctx.reporter().warn(label + ": not recorded as synced at " + head.substring(0, 12) + "; " + todo);
     }
   }
 

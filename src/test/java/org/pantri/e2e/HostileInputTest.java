@@ -56,7 +56,9 @@ class HostileInputTest {
     Map<String, String> dest = RepoFixture.tree(f.dest);
     assertThat(dest.keySet()).allMatch(k -> k.startsWith("mac/"));
     assertThat(dest).containsOnlyKeys("mac/good.pkg");
-    // refused inputs keep the shelf unsynced, so the problem is reported again
+    // refused inputs keep the shelf unsynced, so the problem is reported again, with what to do
+    assertThat(r.stderr()).contains("mac: not recorded as synced at ")
+        .contains("; fix or remove the refused files in git, then rerun");
     assertThat(f.retrieve().code()).isEqualTo(6);
   }
 
