@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pantri.pitem.Pitem;
-import org.pantri.pitem.PitemCodec;
 import org.pantri.repo.Layout;
 import org.pantri.scan.Hasher;
 import org.pantri.testsupport.Pantri;
@@ -125,29 +124,18 @@ class DiskFullTest {
 
   /** Every pitem names an object in the fs store holding exactly its file; returns how many. */
   private static int pitemsPointToWholeObjects(RepoFixture f) throws Exception {
-    Path shelves = f.author.resolve("shelves");
-    int n = 0;
-    try (Stream<Path> s = Files.walk(shelves)) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        String rel = shelves.relativize(p).toString();
-        if (!rel.endsWith(PitemCodec.SUFFIX)) {
-          continue;
-        }
-        String binary = rel.substring(0, rel.length() - PitemCodec.SUFFIX.length());
-        Pitem pi = PitemCodec.read(p, binary);
-        Path object = f.store.resolve(Layout.CONTENT.key(binary, pi.sha256()));
-        assertThat(object).as("object of " + rel).exists();
-        assertThat(Hasher.hash(object).sha256()).as("object of " + rel).isEqualTo(pi.sha256());
-        assertThat(Hasher.hash(shelves.resolve(binary)).sha256()).as(binary).isEqualTo(pi.sha256());
-        n++;
-      }
+    Map<String, Pitem> pitems = f.pitems();
+    for (Map.Entry<String, Pitem> e : pitems.entrySet()) {
+      String sha = e.getValue().sha256();
+      Path object = f.store.resolve(Layout.CONTENT.key(e.getKey(), sha));
+      assertThat(object).as("object of " + e.getKey()).exists();
+      assertThat(Hasher.hash(object).sha256()).as("object of " + e.getKey()).isEqualTo(sha);
+      assertThat(Hasher.hash(f.author.resolve("shelves").resolve(e.getKey())).sha256()).as(e.getKey()).isEqualTo(sha);
     }
-    return n;
+    return pitems.size();
   }
 
   private static void assertNoTempFiles(Path dir) throws IOException {
-    try (Stream<Path> s = Files.walk(dir)) {
-      assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".pantri-tmp"));
-    }
+    assertThat(RepoFixture.noTempFiles(dir)).as("no .pantri-tmp file under " + dir).isTrue();
   }
 }

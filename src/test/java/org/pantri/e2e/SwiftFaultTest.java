@@ -125,33 +125,21 @@ class SwiftFaultTest {
    */
   private int assertPitemsPointToExactObjects(RepoFixture f) throws Exception {
     Path shelves = f.author.resolve("shelves");
-    int n = 0;
-    try (Stream<Path> s = Files.walk(shelves)) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        String rel = shelves.relativize(p).toString();
-        if (!rel.endsWith(PitemCodec.SUFFIX)) {
-          continue;
-        }
-        String binary = rel.substring(0, rel.length() - PitemCodec.SUFFIX.length());
-        Pitem pi = PitemCodec.read(p, binary);
-        assertThat(swift.sha256(container, Layout.CONTENT.key(binary, pi.sha256())))
-            .as("object of " + rel + " on the server").isEqualTo(pi.sha256());
-        if (Files.exists(shelves.resolve(binary))) {
-          assertThat(Hasher.hash(shelves.resolve(binary)).sha256()).as(binary).isEqualTo(pi.sha256());
-        }
-        n++;
+    Map<String, Pitem> pitems = f.pitems();
+    for (Map.Entry<String, Pitem> e : pitems.entrySet()) {
+      String binary = e.getKey();
+      String sha = e.getValue().sha256();
+      assertThat(swift.sha256(container, Layout.CONTENT.key(binary, sha)))
+          .as("object of " + binary + " on the server").isEqualTo(sha);
+      if (Files.exists(shelves.resolve(binary))) {
+        assertThat(Hasher.hash(shelves.resolve(binary)).sha256()).as(binary).isEqualTo(sha);
       }
     }
-    return n;
+    return pitems.size();
   }
 
   private static void assertNoTempFiles(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".pantri-tmp"));
-    }
+    assertThat(RepoFixture.noTempFiles(dir)).as("no .pantri-tmp file under " + dir).isTrue();
   }
 
   /** What DEST must hold when every file but {@code missing} arrived. */

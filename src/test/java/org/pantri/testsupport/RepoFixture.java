@@ -124,4 +124,30 @@ public final class RepoFixture {
     m.keySet().removeIf(k -> k.endsWith(".pitem"));
     return m;
   }
+
+  /** The author's pitems, by the binary path each describes (relative to shelves/), read and checked. */
+  public Map<String, org.pantri.pitem.Pitem> pitems() throws IOException, org.pantri.pitem.PitemException {
+    Path shelves = author.resolve("shelves");
+    Map<String, org.pantri.pitem.Pitem> m = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(shelves)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        String rel = shelves.relativize(p).toString();
+        if (rel.endsWith(org.pantri.pitem.PitemCodec.SUFFIX)) {
+          String binary = rel.substring(0, rel.length() - org.pantri.pitem.PitemCodec.SUFFIX.length());
+          m.put(binary, org.pantri.pitem.PitemCodec.read(p, binary));
+        }
+      }
+    }
+    return m;
+  }
+
+  /** True when no Pantri temp file ({@code .pantri-tmp*}) is anywhere under {@code dir}. */
+  public static boolean noTempFiles(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return true;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.map(p -> p.getFileName().toString()).noneMatch(n -> n.startsWith(".pantri-tmp"));
+    }
+  }
 }
